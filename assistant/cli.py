@@ -1,0 +1,204 @@
+"""``python -m assistant index | ask | summarize | eval`` — a thin layer over :class:`Assistant`."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .config import DEFAULT_INDEX_DIR, DEFAULT_MODELS_FILE, DEFAULT_SEEDS_DIR, PROJECT_ROOT
+from .core import Assistant, IndexReport
+from .errors import AssistantError, QueryError
+from .evaluate import load_examples, score
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m assistant",
+                                     description="Cited question answering and summaries over Chinese news pages.")
+    parser.add_argument("--models", type=Path, default=Path(os.environ.get("ASSISTANT_MODELS", DEFAULT_MODELS_FILE)),
+                        help="models.txt naming the embedding model")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log which model loads, and more")
+    sub = parser.add_subparsers(dest="command", required=True)
+    default_index = Path(os.environ.get("ASSISTANT_INDEX", DEFAULT_INDEX_DIR))
+
+    p = sub.add_parser("index", help="index files and folders (incremental)")
+    p.add_argument("paths", nargs="*", type=Path, default=[DEFAULT_SEEDS_DIR])
+    p.add_argument("--index", type=Path, default=default_index)
+    p.add_argument("--rebuild", action="store_true", help="start the index over")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p = sub.add_parser("ask", help="answer a question (or a file of questions)")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--questions", type=Path, help="JSONL file, one {\"question\": …} a line")
+    p.add_argument("--index", type=Path, default=default_index)
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("summarize", help="summarise a file or a topic")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--source", help="an indexed file name")
+    group.add_argument("--query", help="a topic")
+    p.add_argument("--article", type=int, help="with --source: one article number (from `articles`)")
+    p.add_argument("--index", type=Path, default=default_index)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("articles", help="list the indexed articles")
+    p.add_argument("--index", type=Path, default=default_index)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("eval", help="measure retrieval and answers on a question file")
+    p.add_argument("file", type=Path)
+    p.add_argument("--index", type=Path, help="index to ask (SQuAD files get their own by default)")
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--out", type=Path, help="write every answer as JSONL here")
+    return parser
+
+
+class _Bar:
+    """A tqdm progress bar fed by the Assistant's progress callback."""
+
+    def __init__(self, enabled: bool) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=100, unit="%", disable=not enabled, file=sys.stderr,
+                         bar_format="{l_bar}{bar}| {n:.0f}% {postfix}")
+
+    def __call__(self, fraction: float, message: str) -> None:
+        self._bar.n = round(fraction * 100)
+        self._bar.set_postfix_str(message[:40])
+        self._bar.refresh()
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def _index(assistant: Assistant, paths: list[Path], rebuild: bool = False, quiet: bool = False) -> IndexReport:
+    bar = _Bar(enabled=not quiet)
+    try:
+        return assistant.index(paths, bar, rebuild=rebuild)
+    finally:
+        bar.close()
+
+
+def _print_answer(ans: dict[str, Any]) -> None:
+    mark = "" if ans["found"] else "（未找到 / not found）"
+    print(f"问：{ans['question']}")
+    print(f"答：{mark}{ans['answer'] or ans.get('message', '')}")
+    if ans.get("short_answer"):
+        print(f"简答：{ans['short_answer']}")
+    for n, c in enumerate(ans["citations"], 1):
+        print(f"  [{n}] {c['source']} · {c['article']} · 第{c['paragraph']}段 · {c['start']}-{c['end']}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return _run(args)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "eval":
+        return _eval(args)
+    assistant = Assistant(args.index, args.models)
+    if args.command == "index":
+        report = _index(assistant, args.paths, args.rebuild, quiet=args.json)
+        summary = {k: v for k, v in vars(report).items()}
+        if args.json:
+            print(json.dumps(summary, ensure_ascii=False))
+        else:
+            print(f"indexed {len(report.added)} new, {len(report.updated)} changed, {len(report.removed)} removed, "
+                  f"{len(report.unchanged)} unchanged files; {report.passages} passages in {args.index} "
+                  f"({report.seconds:.1f} s, model {assistant.embedder.id})")
+        for err in report.errors:
+            print(f"skipped: {err}", file=sys.stderr)
+        return 1 if report.errors and not (report.added or report.updated or report.unchanged) else 0
+    if not assistant.exists():
+        raise QueryError(f"No index in {args.index}: run `python -m assistant index` first.")
+    if args.command == "ask":
+        if bool(args.question) == bool(args.questions):
+            raise QueryError("Give one question, or --questions FILE.")
+        questions = [args.question] if args.question else [e.question for e in load_examples(args.questions)[0]]
+        for q in questions:
+            ans = assistant.ask(q, k=args.k).to_dict()
+            if args.json:
+                print(json.dumps(ans, ensure_ascii=False), flush=True)
+            else:
+                _print_answer(ans)
+        return 0
+    if args.command == "summarize":
+        summ = assistant.summarize(source=args.source, query=args.query, article=args.article).to_dict()
+        if args.json:
+            print(json.dumps(summ, ensure_ascii=False))
+        else:
+            print(summ["title"])
+            for n, s in enumerate(summ["sentences"], 1):
+                print(f"{s['text']} [{n}]")
+            for n, s in enumerate(summ["sentences"], 1):
+                c = s["citation"]
+                print(f"  [{n}] {c['source']} · {c['article']} · 第{c['paragraph']}段 · {c['start']}-{c['end']}")
+        return 0
+    if args.command == "articles":
+        rows = assistant.articles()
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False))
+        else:
+            for r in rows:
+                print(f"{r['source']} #{r['article_id']}: {r['title']}  [{' '.join(r['keywords'])}]")
+        return 0
+    raise QueryError(f"unknown command {args.command}")
+
+
+def _eval(args: argparse.Namespace) -> int:
+    examples, contexts = load_examples(args.file)
+    index_dir = args.index
+    if contexts:
+        digest = hashlib.sha1(args.file.read_bytes()).hexdigest()[:10]
+        docs = PROJECT_ROOT / ".index" / f"{args.file.stem}-{digest}-docs"
+        index_dir = index_dir or PROJECT_ROOT / ".index" / f"{args.file.stem}-{digest}"
+        docs.mkdir(parents=True, exist_ok=True)
+        for name, text in contexts.items():
+            path = docs / name
+            if not path.exists():
+                path.write_text(text, encoding="utf-8")
+        assistant = Assistant(index_dir, args.models)
+        _index(assistant, [docs])
+    else:
+        index_dir = index_dir or Path(os.environ.get("ASSISTANT_INDEX", DEFAULT_INDEX_DIR))
+        assistant = Assistant(index_dir, args.models)
+        if not assistant.exists():
+            raise QueryError(f"No index in {index_dir}: run `python -m assistant index` first.")
+    answers = []
+    t0 = time.perf_counter()
+    out = args.out.open("w", encoding="utf-8") if args.out else None
+    for e in examples:
+        a = assistant.ask(e.question, k=args.k)
+        answers.append(a)
+        if out:
+            out.write(json.dumps({**a.to_dict(), "gold": e.answers, "answerable": e.answerable,
+                                  "lang": e.lang}, ensure_ascii=False) + "\n")
+    if out:
+        out.close()
+    elapsed = time.perf_counter() - t0
+    result = {"all": score(examples, answers)}
+    for lang in sorted({e.lang for e in examples}):
+        pairs = [(e, a) for e, a in zip(examples, answers) if e.lang == lang]
+        if len(pairs) < len(examples):
+            result[lang] = score([e for e, _ in pairs], [a for _, a in pairs])
+    result["seconds_per_question"] = round(elapsed / max(len(examples), 1), 4)
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0

@@ -1,0 +1,38 @@
+"""Every error the assistant raises on purpose.
+
+Exception tree::
+
+    AssistantError                 base class; its message is shown to the user as is
+    ├── DocumentError              a file cannot be read, decoded or parsed
+    ├── IndexError_                the index folder is missing, corrupt or from another version
+    ├── ModelError                 no embedding model could be loaded
+    └── QueryError                 a question or command argument is unusable
+
+The UI turns these into ``gr.Error`` messages and the CLI into one line on stderr with a
+non-zero exit; neither shows a traceback.
+"""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base class for errors whose message is meant for the user."""
+
+
+class DocumentError(AssistantError):
+    """A file cannot be read, decoded or split into articles."""
+
+
+class IndexError_(AssistantError):  # noqa: N801 - avoid shadowing the builtin IndexError
+    """The index folder is missing, damaged, or was built differently."""
+
+
+class ModelError(AssistantError):
+    """No embedding model named in models.txt could be loaded."""
+
+
+class QueryError(AssistantError):
+    """A question, file name or option given by the user cannot be used."""
+
+
+__all__ = ["AssistantError", "DocumentError", "IndexError_", "ModelError", "QueryError"]
