@@ -1,15 +1,28 @@
-"""Passages in, cited extractive answers out (pure functions, no model, no disk)."""
+"""Passages in, cited extractive answers out (pure functions: no model, no disk).
+
+Sentences of the top passages are scored (retrieval rank, question words found, the
+question's expected answer type, the article title); the best one (with its neighbour
+when it needs it) is the answer. A short answer span is cut out by aligning the question
+around its question word; enumerations come back as lists and table questions are
+answered from the table rows. Weak evidence gives ``found: false``.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .chunking import Passage
+import jieba.posseg
+
+from .chunking import Passage, Sentence
 from .config import DEFAULT_SETTINGS, Settings
 from .search import Hit
+from .text import CJK, char_ngrams, normalize, tokenize
 
 ANSWER_POOL = 10
+NOT_FOUND = "所索引的版面中没有找到这个问题的答案。下面是最接近的段落，供参考。"
 
 
 @dataclass
@@ -42,9 +55,10 @@ class Answer:
     passages: list[Citation] = field(default_factory=list)
     items: list[str] = field(default_factory=list)
     message: str = ""
+    confidence: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON contract of PRODUCT.md (plus ``items`` and ``message``)."""
+        """The JSON contract of PRODUCT.md (plus ``items``, ``message``, ``confidence``)."""
         return asdict(self)
 
 
@@ -57,17 +71,437 @@ def cite(passage: Passage, documents: dict[str, str], score: float,
                     documents.get(passage.source, "")[s:e], round(float(score), 4), passage.article_id)
 
 
+# ----------------------------------------------------------------------------- question analysis
+
+WH_WORDS = ("什么时候", "什么时间", "哪一年", "哪一天", "哪些", "哪个", "哪里", "哪儿", "哪天", "哪家", "哪位",
+            "哪所", "哪座", "哪种", "哪项", "哪国", "多少", "多大", "多长", "多久", "多高", "多远", "几", "谁", "何时",
+            "何地", "何处", "为何", "为什么", "怎么", "怎样", "如何", "什么", "哪")
+_EN_TYPES = (("how many", "number"), ("how much", "number"), ("what percentage", "number"),
+             ("what year", "date"), ("when", "date"), ("what date", "date"), ("where", "place"),
+             ("who", "person"), ("which city", "place"), ("which county", "place"))
+_ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)[件项个条点]")
+_LIST_Q = re.compile(r"哪些|有什么|是什么|分别|包括|哪几|内容|举措|措施|任务|工作|重点|which are|what are|list")
+_SUPERLATIVE = re.compile(r"最(低|小|少|差|高|大|多|好)")
+FOLLOWUP = re.compile(r"^(?:那|那么|还有|其中|它|这|该|其|他|她|第[一二三四五六七八九十\d]+)")
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    """What a question asks for."""
+
+    text: str
+    wh: str
+    left: str
+    right: str
+    kind: str  # number | date | place | person | org | list | other
+    tokens: tuple[str, ...]
+
+
+def analyse(question: str) -> QuestionInfo:
+    """Find the question word, the text around it and the expected answer type."""
+    q = re.sub(r"[？?！!。.\s]+$", "", question.strip())
+    q = re.sub(r"(呢|吗|啊)$", "", q)
+    wh, pos = "", -1
+    for w in WH_WORDS:
+        i = q.find(w)
+        if i >= 0 and (pos < 0 or i < pos or (i == pos and len(w) > len(wh))):
+            wh, pos = w, i
+    left, right = (q[:pos], q[pos + len(wh):]) if pos >= 0 else (q, "")
+    lower = q.lower()
+    kind = "other"
+    if wh in {"多少", "几", "多大", "多长", "多久", "多高", "多远"}:
+        kind = "number"
+    if wh in {"什么时候", "什么时间", "哪一年", "哪一天", "哪天", "何时"} or re.search(r"(何时|哪年|哪天|哪一天|几月|几日|日期|时间)", q):
+        kind = "date"
+    elif wh in {"哪里", "哪儿", "何地", "何处"} or re.search(r"哪个(省|市|县|区|地|国家|城市)|在哪", q):
+        kind = "place"
+    elif wh in {"谁", "哪位"}:
+        kind = "person"
+    elif re.search(r"哪(家|所|个)(公司|企业|单位|机构|学校|部门|医院)", q):
+        kind = "org"
+    for phrase, k in _EN_TYPES:
+        if phrase in lower:
+            kind = k
+            break
+    if kind in {"other"} and (wh in {"哪些"} or _LIST_Q.search(q)):
+        kind = "list"
+    return QuestionInfo(q, wh, left, right, kind, tuple(tokenize(q)))
+
+
 def resolve_followup(question: str, history: list[str]) -> str:
-    """The question as a search query (follow-ups get the previous question's topic)."""
-    return question
+    """The question as a search query: a short follow-up (``第三件是什么``, ``它在哪里``)
+    borrows the previous question's topic."""
+    q = question.strip()
+    if history and len(q) <= 14 and FOLLOWUP.search(q):
+        return f"{history[-1]} {q}"
+    return q
+
+
+# ----------------------------------------------------------------------------- spans
+
+_NUM = r"(?:\d+(?:[.,．]\d+)*|[零〇一二两三四五六七八九十百千]+)"
+_UNIT = (r"(?:万亿|亿元|万元|千元|元|万人次|人次|万户|万个|万名|万人|万吨|万千瓦|公里|平方公里|千米|米|吨|[%％]|个|名|人|户|"
+         r"家|所|件|部|场|处|项|条|批|种|类|座|辆|台|次|倍|天|小时|分钟|秒|年|月|日|岁|元|万|亿|套|间|张|册|届|期|只|头|株|亩)")
+NUMBER_SPAN = re.compile(rf"{_NUM}(?:\s*[—\-~至到]\s*{_NUM})?\s*(?:万|亿)?{_UNIT}?")
+DATE_SPAN = re.compile(r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:至(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?|\d{4}年(?:\d{1,2}月)?|"
+                       r"\d{1,2}月(?:份|底|初|中旬|下旬|上旬)?|(?:今|去|明)年|近日|日前")
+_STOP_SPAN = re.compile(r"[，,。；;：:！？!?、（）()“”\"]")
+_POS = {"person": ("nr",), "place": ("ns",), "org": ("nt", "nz")}
+
+
+def _longest_suffix_in(anchor: str, text: str, min_len: int = 2) -> tuple[int, int]:
+    """Where the longest suffix of ``anchor`` occurs in ``text``: (start, end) or (-1, -1)."""
+    for n in range(min(len(anchor), 16), min_len - 1, -1):
+        i = text.rfind(anchor[-n:])
+        if i >= 0:
+            return i, i + n
+    return -1, -1
+
+
+def _longest_prefix_in(anchor: str, text: str, start: int, min_len: int = 1) -> int:
+    for n in range(min(len(anchor), 16), min_len - 1, -1):
+        i = text.find(anchor[:n], start)
+        if i >= 0:
+            return i
+    return -1
+
+
+def _typed(kind: str, text: str) -> list[re.Match[str]]:
+    if kind == "number":
+        return [m for m in NUMBER_SPAN.finditer(text) if re.search(r"\d|[一二三四五六七八九十百千万亿]", m.group())]
+    if kind == "date":
+        return list(DATE_SPAN.finditer(text))
+    return []
+
+
+def _pos_spans(kind: str, text: str) -> list[tuple[int, int, str]]:
+    tags = _POS.get(kind)
+    if not tags:
+        return []
+    out, pos = [], 0
+    for word, flag in jieba.posseg.lcut(text):
+        if flag.startswith(tags) and len(word) >= 2:
+            out.append((pos, pos + len(word), word))
+        pos += len(word)
+    return out
+
+
+def short_span(info: QuestionInfo, sentence: str) -> str | None:
+    """The short answer inside ``sentence``, or None when no confident span exists.
+
+    The question is aligned with the sentence around its question word: the text between
+    the end of the question's left context and the start of its right context is the
+    answer; typed patterns (numbers with units, dates) and part-of-speech tags (people,
+    places, organisations) refine or replace it.
+    """
+    if not sentence:
+        return None
+    norm = sentence
+    a_start, a_end = _longest_suffix_in(info.left, norm) if info.left else (-1, -1)
+    candidate: tuple[int, int] | None = None
+    if a_end >= 0:
+        r = _longest_prefix_in(info.right, norm, a_end) if info.right else -1
+        if 0 <= r - a_end <= 40 and r > a_end:
+            candidate = (a_end, r)
+        else:
+            stop = _STOP_SPAN.search(norm, a_end)
+            end = stop.start() if stop else len(norm)
+            if 0 < end - a_end <= 30:
+                candidate = (a_end, end)
+    elif info.right:
+        r_start, _ = _longest_suffix_in(info.right[: min(len(info.right), 8)][::-1][::-1], norm)
+        r = _longest_prefix_in(info.right, norm, 0, min_len=2)
+        if r > 0:
+            prev = [m.end() for m in _STOP_SPAN.finditer(norm, 0, r)]
+            begin = prev[-1] if prev else 0
+            if 0 < r - begin <= 30:
+                candidate = (begin, r)
+    typed = _typed(info.kind, norm)
+    if typed:
+        if candidate is not None:
+            inside = [m for m in typed if m.start() < candidate[1] + 2 and m.end() > candidate[0]]
+            if inside:
+                m = inside[0]
+                return _with_unit(norm, m.start(), m.end(), info.right)
+        near = a_end if a_end >= 0 else 0
+        m = min(typed, key=lambda m: abs(m.start() - near))
+        return _with_unit(norm, m.start(), m.end(), info.right)
+    if candidate is not None:
+        span = norm[candidate[0]:candidate[1]].strip(" 　,，。;；:：的是为了在")
+        if info.kind in _POS:
+            found = [w for s, e, w in _pos_spans(info.kind, span)]
+            if found:
+                return found[0]
+        if 0 < len(span) <= 30:
+            return span
+    if info.kind in _POS:
+        found = _pos_spans(info.kind, norm)
+        if found:
+            return found[0][2]
+    return None
+
+
+def _with_unit(text: str, i: int, j: int, right: str) -> str:
+    span = text[i:j]
+    unit = re.match(r"[^\s，。；、]{1,2}", right or "")
+    if unit and text[j:].startswith(unit.group()) and not re.search(_UNIT + "$", span):
+        span += unit.group()
+    return span.strip()
+
+
+# ----------------------------------------------------------------------------- sentence choice
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    hit_rank: int
+    hit: Hit
+    index: int  # sentence index in the passage
+    sentence: Sentence
+    score: float
+
+
+def _overlap(info: QuestionInfo, text: str) -> float:
+    """Share of the question's words and character pairs found in ``text``."""
+    norm = normalize(text)
+    toks = [t for t in info.tokens if len(t) > 1 or not re.match(f"[{CJK}]", t)]
+    tok_score = sum(len(t) for t in toks if t in norm) / max(sum(len(t) for t in toks), 1)
+    q_grams = char_ngrams(info.text)
+    s_grams = char_ngrams(text)
+    gram_score = len(q_grams & s_grams) / max(len(q_grams), 1)
+    return 0.5 * tok_score + 0.5 * gram_score
+
+
+def _score_sentence(info: QuestionInfo, hit: Hit, rank: int, sentence: Sentence,
+                    similarity: float | None) -> float:
+    lexical = _overlap(info, sentence.text)
+    if similarity is not None:  # dense similarity of sentence and question, where measured
+        lexical = 0.5 * lexical + SENTENCE_DENSE_WEIGHT * max(0.0, similarity - 0.7) / 0.15
+    title = _overlap(info, hit.passage.context) * 0.15
+    type_bonus = 0.0
+    if info.kind in {"number", "date"} and _typed(info.kind, sentence.text):
+        type_bonus = 0.12
+    align = 0.0
+    if info.left and _longest_suffix_in(info.left, sentence.text, 3)[1] >= 0:
+        align += 0.08
+    if info.right and _longest_prefix_in(info.right, sentence.text, 0, 3) >= 0:
+        align += 0.05
+    retrieval = hit.score * 0.35 + 0.1 / (1 + rank)
+    short_penalty = 0.1 if len(sentence.text) < 8 else 0.0
+    return lexical + title + type_bonus + align + retrieval - short_penalty
+
+
+SENTENCE_DENSE_WEIGHT = 0.6
+SENTENCE_DENSE_PASSAGES = 4
+
+
+def confidence(info: QuestionInfo, hits: list[Hit], idf: Callable[[str], float] | None = None) -> float:
+    """How sure the evidence answers the question (0–1).
+
+    Chinese questions: half the idf-weighted share of the question's words found in one of
+    the best passages (a rare word missing from every passage weighs most), half the dense
+    similarity. Other languages, which share no words with the pages: dense similarity.
+    """
+    if not hits:
+        return 0.0
+    idf = idf or (lambda t: 1.0)
+    content = [t for t in info.tokens if len(t) > 1 or not re.match(f"[{CJK}]", t)]
+    dense = max(h.dense for h in hits[:3])
+    if not re.search(f"[{CJK}]", info.text):
+        return max(0.0, min(1.0, (dense - DENSE_FLOOR_OTHER) / DENSE_SPAN))
+    weights = {t: idf(t) for t in content}
+    total = sum(weights.values()) or 1.0
+    coverage = 0.0
+    for h in hits[:3]:
+        text = normalize(h.passage.search_text)
+        coverage = max(coverage, sum(w for t, w in weights.items() if t in text) / total)
+    dense_part = max(0.0, min(1.0, (dense - DENSE_FLOOR_ZH) / DENSE_SPAN))
+    return 0.5 * coverage + 0.5 * dense_part if content else dense_part
+
+
+DENSE_FLOOR_ZH = 0.82
+DENSE_FLOOR_OTHER = 0.69
+DENSE_SPAN = 0.12
+
+
+# ----------------------------------------------------------------------------- lists and tables
+
+_ITEM_START = re.compile(r"(?:(?<=^)|(?<=[:：;；。]))\s*((?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、是]|"
+                         r"[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．](?!\d)|其[一二三四五六七八九十]+[，,、是]))")
+
+
+def list_items(sentences: list[Sentence]) -> list[tuple[str, Sentence]]:
+    """Enumerated items (``一是…；二是…``, ``1.…``, ``（一）…``) in a paragraph's sentences."""
+    items: list[tuple[str, Sentence]] = []
+    for s in sentences:
+        starts = [m.start(1) for m in _ITEM_START.finditer(s.text)]
+        for n, i in enumerate(starts):
+            j = starts[n + 1] if n + 1 < len(starts) else len(s.text)
+            text = s.text[i:j].strip().rstrip("；;")
+            if text:
+                items.append((text, s))
+    return items
+
+
+def _number(text: str) -> float | None:
+    m = re.search(r"-?\d+(?:\.\d+)?", text.replace(",", ""))
+    return float(m.group()) if m else None
+
+
+def table_answer(info: QuestionInfo, rows: list[Passage]) -> tuple[Passage, str] | None:
+    """Answer a superlative question (``哪个县综合指数最低``) from table rows.
+
+    Returns:
+        The winning row and its first cell, or None when the question names no column.
+    """
+    sup = _SUPERLATIVE.search(info.text)
+    if not sup or not rows:
+        return None
+    parsed = []
+    for row in rows:
+        cells = [c.split("：", 1) for c in row.text.split("；")]
+        parsed.append((row, [(c[0], c[1]) if len(c) == 2 else ("", c[0]) for c in cells]))
+    header = [h for h, _ in parsed[0][1]]
+    q = normalize(info.text)
+    names = [normalize(re.sub(r"\(.*?\)|（.*?）", "", h)).replace(" ", "") for h in header]
+    numeric = [i for i in range(len(header)) if i > 0 and names[i] and names[i] in q.replace(" ", "")]
+    if not numeric:
+        return None
+    column = max(numeric, key=lambda i: len(names[i]))
+    values = [(row, _number(cells[column][1]) if column < len(cells) else None, cells) for row, cells in parsed]
+    values = [v for v in values if v[1] is not None]
+    if not values:
+        return None
+    pick = min if sup.group(1) in "低小少差" else max
+    row, _, cells = pick(values, key=lambda v: v[1])
+    return row, cells[0][1]
+
+
+# ----------------------------------------------------------------------------- the answer
 
 
 def build_answer(question: str, hits: list[Hit], documents: dict[str, str],
                  settings: Settings = DEFAULT_SETTINGS, k: int = DEFAULT_SETTINGS.top_k,
-                 query: str | None = None) -> Answer:
-    """Choose the answering text from ranked hits."""
+                 query: str | None = None,
+                 paragraph_of: Callable[[Passage], list[Passage]] | None = None,
+                 idf: Callable[[str], float] | None = None,
+                 similarity: Callable[[list[str]], list[float]] | None = None) -> Answer:
+    """Choose and cite the answering sentence(s) from ranked hits.
+
+    Args:
+        question: the question as asked.
+        hits: ranked passages (more than ``k`` lets sentences from lower passages compete).
+        documents: file name → decoded text, for exact citation text.
+        settings: the no-answer threshold and the answer length.
+        k: passages to report.
+        query: the search query (a follow-up resolved with its topic), if different.
+        paragraph_of: all passages of a hit's paragraph (for lists) or table (for rows).
+        idf: a token's inverse document frequency in the index (for the no-answer check).
+        similarity: dense similarity of sentences to the question (for the best passages).
+    """
     passages = [cite(h.passage, documents, h.score) for h in hits[:k]]
-    if not hits:
-        return Answer(question, "", None, False, [], passages, message="The indexed pages do not answer this.")
-    best = hits[0]
-    return Answer(question, best.passage.text, None, True, [passages[0]], passages)
+    info = analyse(question)
+    q_info = analyse(query) if query and query != question else info
+    conf = confidence(q_info, hits, idf)
+    paragraph_of = paragraph_of or (lambda p: [p])
+
+    # table superlatives: a named column of a retrieved table is evidence enough
+    if hits and _SUPERLATIVE.search(info.text):
+        table_hits = [h for h in hits[:5] if h.passage.kind == "table_row"]
+        if table_hits:
+            rows = [p for p in paragraph_of(table_hits[0].passage) if p.kind == "table_row"]
+            found = table_answer(info, rows)
+            if found:
+                row, name = found
+                c = cite(row, documents, table_hits[0].score)
+                return Answer(question, row.text, name, True, [c], passages, confidence=round(conf, 3))
+    if not hits or conf < settings.no_answer_threshold:
+        return Answer(question, "", None, False, [], passages, message=NOT_FOUND, confidence=round(conf, 3))
+
+    sims: dict[tuple[int, int], float] = {}
+    if similarity is not None:
+        keys = [(r, i) for r, h in enumerate(hits[:SENTENCE_DENSE_PASSAGES]) for i in range(len(h.passage.sentences))]
+        values = similarity([hits[r].passage.sentences[i].text for r, i in keys])
+        sims = dict(zip(keys, values))
+    candidates = [
+        _Candidate(rank, hit, i, s, _score_sentence(q_info, hit, rank, s, sims.get((rank, i))))
+        for rank, hit in enumerate(hits[:ANSWER_POOL])
+        for i, s in enumerate(hit.passage.sentences)
+    ]
+    best = max(candidates, key=lambda c: c.score)
+
+    # enumerations
+    ordinal = _ORDINAL.search(info.text)
+    if info.kind == "list" or ordinal:
+        para, items = _best_list(best, hits, paragraph_of, q_info)
+        if len(items) >= 3:
+            if ordinal:
+                n = _ordinal_value(ordinal.group(1))
+                if 1 <= n <= len(items):
+                    text, s = items[n - 1]
+                    c = cite(best.hit.passage, documents, best.hit.score, s.start, s.end)
+                    return Answer(question, text, text, True, [c], passages, items=[text],
+                                  confidence=round(conf, 3))
+            else:
+                citations = []
+                for _, s in items:
+                    owner = next(p for p in para if s in p.sentences)
+                    c = cite(owner, documents, best.hit.score, s.start, s.end)
+                    if not citations or citations[-1].start != c.start:
+                        citations.append(c)
+                texts = [t for t, _ in items]
+                return Answer(question, "\n".join(texts), None, True, citations, passages, items=texts,
+                              confidence=round(conf, 3))
+
+    sentences = best.hit.passage.sentences
+    chosen = [best.index]
+    text = best.sentence.text
+    needs_context = len(text) < 20 or re.match(r"^(其中|此外|同时|该|这|此|他|她|它|其|对此|为此|因此|但)", text)
+    if needs_context and best.index > 0 and settings.answer_max_sentences > 1:
+        chosen.insert(0, best.index - 1)
+    elif needs_context and best.index + 1 < len(sentences) and len(text) < 20:
+        chosen.append(best.index + 1)
+    chosen_sents = [sentences[i] for i in chosen]
+    citation = cite(best.hit.passage, documents, best.hit.score,
+                    chosen_sents[0].start, chosen_sents[-1].end)
+    answer_text = "".join(s.text for s in chosen_sents)
+    span = short_span(info, best.sentence.text)
+    return Answer(question, answer_text, span, True, [citation], passages, confidence=round(conf, 3))
+
+
+def _best_list(best: _Candidate, hits: list[Hit], paragraph_of: Callable[[Passage], list[Passage]],
+               info: QuestionInfo) -> tuple[list[Passage], list[tuple[str, Sentence]]]:
+    """The enumeration that answers a list question: in the best sentence's paragraph, or
+    in one of the top three passages whose paragraph matches the question best."""
+    options = []
+    for rank, hit in enumerate([best.hit] + hits[:3]):
+        para = paragraph_of(hit.passage)
+        items = list_items([s for p in para for s in p.sentences])
+        if len(items) >= 3:
+            text = "".join(p.text for p in para)[:200]
+            overlap = _overlap(info, hit.passage.context + text)
+            if overlap >= LIST_MIN_OVERLAP:
+                options.append((overlap - 0.02 * rank, para, items))
+    if not options:
+        return [], []
+    _, para, items = max(options, key=lambda o: o[0])
+    return para, items
+
+
+LIST_MIN_OVERLAP = 0.35
+
+
+def _ordinal_value(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    digits = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + digits.get(text[1:], 0)
+    if text.endswith("十"):
+        return digits.get(text[0], 0) * 10
+    if "十" in text:
+        a, b = text.split("十", 1)
+        return digits.get(a, 0) * 10 + digits.get(b, 0)
+    return digits.get(text, 0)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .answer import Answer
 from .config import DEFAULT_INDEX_DIR, DEFAULT_MODELS_FILE, DEFAULT_SEEDS_DIR, PROJECT_ROOT
 from .core import Assistant, IndexReport
 from .errors import AssistantError, QueryError
@@ -186,7 +187,10 @@ def _eval(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     out = args.out.open("w", encoding="utf-8") if args.out else None
     for e in examples:
-        a = assistant.ask(e.question, k=args.k)
+        try:
+            a = assistant.ask(e.question, k=args.k)
+        except QueryError as exc:  # e.g. an empty question in the data set
+            a = Answer(e.question, "", None, False, message=str(exc))
         answers.append(a)
         if out:
             out.write(json.dumps({**a.to_dict(), "gold": e.answers, "answerable": e.answerable,

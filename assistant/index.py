@@ -90,6 +90,19 @@ class IndexData:
     faiss_index: Any = None
     bm25: bm25s.BM25 | None = None
 
+    def idf(self) -> dict[str, float]:
+        """Inverse document frequency of every BM25 token (absent tokens: use :meth:`max_idf`)."""
+        if self.bm25 is None:
+            return {}
+        df = np.diff(np.asarray(self.bm25.scores["indptr"]))
+        n = len(self.passages)
+        return {tok: float(np.log((n + 1) / (df[i] + 0.5))) for tok, i in self.bm25.vocab_dict.items()
+                if i < len(df)}
+
+    def max_idf(self) -> float:
+        """The idf of a token found in no passage."""
+        return float(np.log((len(self.passages) + 1) / 0.5))
+
     def rebuild_search(self) -> None:
         """Rebuild FAISS and BM25 from the passages and vectors."""
         self.faiss_index = build_faiss(self.vectors.reshape(len(self.passages), self.dim))
