@@ -18,7 +18,7 @@ from .chunking import Passage, chunk_articles
 from .config import DEFAULT_MODELS_FILE, DEFAULT_SETTINGS, SUPPORTED_SUFFIXES, Settings
 from .documents import extract_text, parse_page
 from .embedding import Embedder, QueryCache, content_hash, load_embedder
-from .errors import DocumentError, IndexError_, QueryError
+from .errors import DocumentError, QueryError
 from .index import IndexData, SourceFile, empty_index, load_index, replace_sources, save_index
 from .search import Hit, hybrid_search
 from .text import tokenize
@@ -286,6 +286,14 @@ class Assistant:
                 self._sentence_vectors.pop(next(iter(self._sentence_vectors)))
         q = self._embed_query(query)
         return [float(self._sentence_vectors[t] @ q) for t in texts]
+
+    def paragraph_span(self, citation: answer_mod.Citation) -> tuple[int, int]:
+        """Original offsets of the whole paragraph a citation falls in."""
+        same = [p for p in self.data.passages if p.source == citation.source
+                and p.article_id == citation.article_id and p.paragraph == citation.paragraph]
+        if not same:
+            return citation.start, citation.end
+        return min(p.start for p in same), max(p.end for p in same)
 
     def _idf(self, token: str) -> float:
         data = self.data

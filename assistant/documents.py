@@ -47,10 +47,13 @@ def decode_bytes(data: bytes, name: str = "file") -> str:
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise DocumentError(f"{name}: the encoding could not be detected; save it as UTF-8.")
-    encoding = best.encoding.lower().replace("_", "")
-    if encoding in {"gb2312", "gbk", "gb18030", "hz", "cp936"}:
+    encoding = best.encoding
+    if encoding.lower().replace("_", "") in {"gb2312", "gbk", "gb18030", "hz", "cp936"}:
         encoding = "gb18030"  # a superset: never fails where GBK would
-    return _checked(data.decode(encoding, errors="replace"), name)
+    try:
+        return _checked(data.decode(encoding, errors="replace"), name)
+    except LookupError as exc:
+        raise DocumentError(f"{name}: unknown encoding {encoding}; save it as UTF-8.") from exc
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -251,9 +254,7 @@ def _split_units(text: str) -> list[_Unit]:
                                        and "\t" in line):
             flush()
             row = Mapped.of(text, start, end)
-            if units and units[-1].kind == "table" and not blank_before:
-                units[-1].rows.append(row)
-            elif units and units[-1].kind == "table" and "\t" in line:
+            if units and units[-1].kind == "table" and not blank_before or units and units[-1].kind == "table" and "\t" in line:
                 units[-1].rows.append(row)
             else:
                 units.append(_Unit("table", row, rows=[row]))
@@ -333,8 +334,8 @@ def _merge_broken(units: list[_Unit]) -> list[_Unit]:
             out[-1] = _Unit(prev.kind, merged, unterminated=not ends_sentence(merged.text))
             continue
         if (prev is not None and u.kind == "body" and len(u.text) >= 8
-                and u.text.text in prev.text.text):
-            continue  # a fragment repeated from the line before
+                and any(u.text.text[k:] in prev.text.text for k in range(4))):
+            continue  # a fragment repeated from the line before (its first characters may differ)
         out.append(u)
     return out
 
@@ -343,7 +344,7 @@ _TAG_TEXT = re.compile(r"</?[A-Za-z][^<>]*>|&[A-Za-z#0-9]+;|\*\*")
 
 
 def _cell(text: str) -> str:
-    return re.sub(r"\s+", "", _TAG_TEXT.sub("", text)) if re.search(f"[{CJK}]", text) else \
+    return re.sub(r"\s+", "", _TAG_TEXT.sub("", text)) if re.search(f"[{CJK}<]", text) else \
         re.sub(r"\s+", " ", _TAG_TEXT.sub("", text)).strip()
 
 
@@ -518,13 +519,14 @@ def _merge_same_title(articles: list[Article]) -> list[Article]:
     merged: list[Article] = []
     by_title: dict[str, Article] = {}
     for art in articles:
-        prior = by_title.get(art.title) if art.kind == "article" and art.title else None
+        key = re.sub(r"\s+", "", art.title + art.subtitle)
+        prior = by_title.get(key) if art.kind == "article" and art.title else None
         if prior is not None:
             prior.paragraphs.extend(art.paragraphs)
             prior.subtitle = prior.subtitle or art.subtitle
             prior.byline = prior.byline or art.byline
             continue
         if art.kind == "article" and art.title:
-            by_title[art.title] = art
+            by_title[key] = art
         merged.append(art)
     return merged

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -10,11 +11,15 @@ import jieba.analyse
 import numpy as np
 
 from .answer import Citation, cite
-from .chunking import Passage
+from .chunking import Passage, Sentence
 from .config import DEFAULT_SETTINGS, Settings
 from .search import Hit
+from .text import char_ngrams, jaccard
 
 TOPIC_POOL = 20
+MIN_SENTENCE_CHARS = 8
+REDUNDANCY = 0.6  # MMR penalty per unit of similarity to a chosen sentence
+DUPLICATE = 0.6  # bigram Jaccard at which a sentence counts as a repeat
 
 
 @dataclass
@@ -48,17 +53,121 @@ def keywords(text: str, n: int = 5) -> list[str]:
     return list(words)
 
 
+@dataclass(frozen=True)
+class _Unit:
+    passage: Passage
+    sentence: Sentence
+    order: int
+    grams: frozenset[str]
+
+
+def _units(passages: list[Passage]) -> list[_Unit]:
+    prose = [p for p in passages if p.kind != "table_row"] or passages
+    out = []
+    for p in prose:
+        for s in p.sentences:
+            if len(s.text) >= MIN_SENTENCE_CHARS or p.kind == "table_row":
+                out.append(_Unit(p, s, len(out), frozenset(char_ngrams(s.text))))
+    return out
+
+
+def _centrality(units: list[_Unit]) -> list[float]:
+    """Mean bigram similarity of each sentence to all others (a light TextRank)."""
+    n = len(units)
+    if n < 2:
+        return [1.0] * n
+    return [sum(jaccard(set(u.grams), set(v.grams)) for v in units if v is not u) / (n - 1) for u in units]
+
+
+def _select(units: list[_Unit], scores: list[float], budget_chars: int, max_sentences: int,
+            min_sentences: int, redundancy: float = REDUNDANCY) -> list[_Unit]:
+    """Greedy MMR: best score first, skipping near-repeats, within the length budget."""
+    chosen: list[_Unit] = []
+    used = 0
+    pool = sorted(range(len(units)), key=lambda i: -scores[i])
+    while pool and len(chosen) < max_sentences:
+        best_i, best_val = None, float("-inf")
+        for i in pool:
+            sim = max((jaccard(set(units[i].grams), set(c.grams)) for c in chosen), default=0.0)
+            if sim >= DUPLICATE:
+                continue
+            val = scores[i] - redundancy * sim
+            if val > best_val:
+                best_i, best_val = i, val
+        if best_i is None:
+            break
+        pool.remove(best_i)
+        u = units[best_i]
+        if chosen and len(chosen) >= min_sentences and used + len(u.sentence.text) > budget_chars:
+            continue
+        chosen.append(u)
+        used += len(u.sentence.text)
+    return chosen
+
+
+def _summary(title: str, chosen: list[_Unit], documents: dict[str, str]) -> Summary:
+    sents = [SummarySentence(u.sentence.text, cite(u.passage, documents, 1.0, u.sentence.start, u.sentence.end))
+             for u in chosen]
+    return Summary(title, "".join(s.text for s in sents), sents)
+
+
 def summarize_passages(passages: list[Passage], documents: dict[str, str],
                        settings: Settings = DEFAULT_SETTINGS, title: str = "") -> Summary:
-    """Summary of one article or file."""
-    sents = [SummarySentence(s.text, cite(p, documents, 1.0, s.start, s.end))
-             for p in passages[:1] for s in p.sentences[:2]]
-    return Summary(title, "".join(s.text for s in sents), sents)
+    """Extractive summary of one article or one file: key sentences in source order.
+
+    Sentences are scored by centrality, position (leads and first sentences weigh more),
+    overlap with the article title and concrete figures; near-repeats are skipped; the
+    length budget is ``summary_ratio`` of the text, at least ``summary_min_sentences``
+    and at most ``summary_max_sentences`` per article.
+    """
+    units = _units(passages)
+    if not units:
+        return Summary(title, "", [])
+    by_article: dict[tuple[str, int], list[_Unit]] = {}
+    for u in units:
+        by_article.setdefault((u.passage.source, u.passage.article_id), []).append(u)
+    chosen: list[_Unit] = []
+    for group in by_article.values():
+        central = _centrality(group)
+        scores = []
+        for n, (u, c) in enumerate(zip(group, central)):
+            position = 0.25 if n == 0 else (0.1 if u.passage.kind == "lead" else 0.0)
+            title_overlap = jaccard(set(u.grams), char_ngrams(u.passage.article)) * 0.5
+            figures = min(0.2, 0.05 * len(re.findall(r"\d+(?:\.\d+)?", u.sentence.text)))
+            caption = -0.15 if u.passage.kind == "caption" else 0.0
+            scores.append(c + position + title_overlap + figures + caption)
+        total = sum(len(u.sentence.text) for u in group)
+        minimum = settings.summary_min_sentences if len(by_article) == 1 else 1
+        chosen += _select(group, scores, int(total * settings.summary_ratio), settings.summary_max_sentences, minimum)
+    chosen.sort(key=lambda u: u.order)
+    return _summary(title, chosen, documents)
 
 
 def summarize_topic(topic: str, hits: list[Hit], documents: dict[str, str],
                     settings: Settings = DEFAULT_SETTINGS,
                     embed: Callable[[list[str]], np.ndarray] | None = None,
                     query_vector: np.ndarray | None = None) -> Summary:
-    """Summary of a topic across files."""
-    return summarize_passages([h.passage for h in hits], documents, settings, title=topic)
+    """Extractive summary of a topic across files: relevant, diverse sentences (MMR over
+    relevance to the topic), grouped by article in ranking order, source order inside."""
+    units: list[_Unit] = []
+    rank_of: dict[tuple[str, int], int] = {}
+    relevance: list[float] = []
+    topic_grams = char_ngrams(topic)
+    for rank, h in enumerate(hits):
+        rank_of.setdefault((h.passage.source, h.passage.article_id), rank)
+        for s in h.passage.sentences:
+            if len(s.text) < MIN_SENTENCE_CHARS:
+                continue
+            u = _Unit(h.passage, s, len(units), frozenset(char_ngrams(s.text)))
+            units.append(u)
+            lexical = len(topic_grams & set(u.grams)) / max(len(topic_grams), 1)
+            relevance.append(h.score + lexical)
+    if not units:
+        return Summary(topic, "", [])
+    if embed is not None and query_vector is not None:
+        vectors = embed([u.sentence.text for u in units])
+        relevance = [r + float(v @ query_vector) for r, v in zip(relevance, vectors)]
+    chosen = _select(units, relevance, 10_000, settings.summary_max_sentences, settings.summary_min_sentences)
+    chosen.sort(key=lambda u: (rank_of[(u.passage.source, u.passage.article_id)], u.order))
+    return _summary(topic, chosen, documents)
+

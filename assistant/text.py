@@ -199,10 +199,7 @@ def normalize(text: str) -> str:
 
 
 STOPWORDS = frozenset(
-    """的 了 是 在 和 与 及 或 等 也 都 就 而 被 把 对 为 以 于 之 其 这 那 有 个 中 上 下 吗 呢 吧 啊
-    什么 哪些 哪个 哪里 哪儿 哪 多少 几 几个 谁 如何 怎么 怎样 为什么 何时 何地 是否 请问 请 一下 一个
-    what which who whom whose when where why how many much is are was were the a an of in on to for and
-    or by with from does do did did has have at as it its this that these those""".split()
+    ["的", "了", "是", "在", "和", "与", "及", "或", "等", "也", "都", "就", "而", "被", "把", "对", "为", "以", "于", "之", "其", "这", "那", "有", "个", "中", "上", "下", "吗", "呢", "吧", "啊", "什么", "哪些", "哪个", "哪里", "哪儿", "哪", "多少", "几", "几个", "谁", "如何", "怎么", "怎样", "为什么", "何时", "何地", "是否", "请问", "请", "一下", "一个", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "many", "much", "is", "are", "was", "were", "the", "a", "an", "of", "in", "on", "to", "for", "and", "or", "by", "with", "from", "does", "do", "did", "did", "has", "have", "at", "as", "it", "its", "this", "that", "these", "those"]
 )
 
 _TOKEN_OK = re.compile(rf"[{CJK}A-Za-z0-9]")

@@ -1,0 +1,346 @@
+"""The Gradio app: chat with cited answers, summaries, the library and uploads.
+
+Handlers are plain functions over an :class:`Assistant`; :func:`build_demo` wires them to
+components, each event with an ``api_name`` so ``gradio_client`` can call ``/ask``,
+``/summarize``, ``/upload``, ``/remove``, ``/articles`` and ``/stats``. Every piece of
+source or user text is HTML-escaped before it is rendered.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from .answer import Answer, Citation
+from .core import Assistant
+from .errors import AssistantError
+from .summary import Summary
+
+EXAMPLES = [
+    "山西2026年15件民生实事是什么",
+    "山西5G基站数量达到多少？",
+    "哪个县空气质量综合指数最低？",
+    "How many mobile phone users does Shanxi have?",
+]
+STREAM_DELAY_S = 0.02
+
+CSS = """
+.answer mark, .sources mark { background: #ffe58a; padding: 0 2px; border-radius: 3px; }
+.notfound { border-left: 4px solid #d9534f; padding-left: 8px; color: #8a1f1b; }
+.cite { font-size: 0.8em; color: #1a5fb4; vertical-align: super; }
+.sources details { border: 1px solid #ddd; border-radius: 6px; margin: 6px 0; padding: 6px 8px; }
+.sources summary { cursor: pointer; font-weight: 600; }
+.meta { color: #666; font-size: 0.85em; }
+"""
+
+
+# ----------------------------------------------------------------------------- rendering (pure)
+
+
+def _marker(n: int) -> str:
+    return f'<sup class="cite">[{n}]</sup>'
+
+
+def _highlight(text: str, span: str | None) -> str:
+    """Escape ``text`` and wrap the first occurrence of ``span`` in ``<mark>``."""
+    if span and span in text:
+        i = text.index(span)
+        return (html.escape(text[:i]) + "<mark>" + html.escape(span) + "</mark>"
+                + html.escape(text[i + len(span):]))
+    return html.escape(text)
+
+
+def render_answer(ans: Answer) -> str:
+    """The chat message for an answer: highlighted short answer, numbered list items,
+    citation markers; a not-found answer looks different."""
+    if not ans.found:
+        return (f'<div class="answer notfound"><b>未找到答案 · Not found</b><br>{html.escape(ans.message)}'
+                f"</div>")
+    parts = ['<div class="answer">']
+    if ans.short_answer:
+        parts.append(f"<p><b>简答：</b><mark>{html.escape(ans.short_answer)}</mark></p>")
+    if ans.items:
+        parts.append("<ol>")
+        for n, item in enumerate(ans.items, 1):
+            cite_no = min(n, len(ans.citations))
+            parts.append(f"<li>{_highlight(item, ans.short_answer)}{_marker(cite_no)}</li>")
+        parts.append("</ol>")
+    else:
+        parts.append(f"<p>{_highlight(ans.answer, ans.short_answer)}"
+                     + "".join(_marker(n) for n in range(1, len(ans.citations) + 1)) + "</p>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def render_summary(summary: Summary) -> str:
+    """A summary as a paragraph per article, each sentence with its marker."""
+    if not summary.sentences:
+        return '<div class="answer notfound">没有可摘要的内容 · Nothing to summarise.</div>'
+    out = [f'<div class="answer"><p><b>摘要：</b>{html.escape(summary.title)}</p>']
+    last = None
+    for n, s in enumerate(summary.sentences, 1):
+        key = (s.citation.source, s.citation.article_id)
+        if key != last:
+            if last is not None:
+                out.append("</p>")
+            out.append(f'<p><span class="meta">{html.escape(s.citation.article)}</span><br>')
+            last = key
+        out.append(html.escape(s.text) + _marker(n))
+    out.append("</p></div>")
+    return "".join(out)
+
+
+def render_sources(assistant: Assistant, citations: list[Citation], title: str = "来源 Sources") -> str:
+    """Each cited paragraph with its file, article and paragraph number, the cited
+    sentence highlighted inside the paragraph."""
+    if not citations:
+        return f'<div class="sources"><h4>{html.escape(title)}</h4><p class="meta">—</p></div>'
+    out = [f'<div class="sources"><h4>{html.escape(title)}</h4>']
+    for n, c in enumerate(citations, 1):
+        doc = assistant.data.documents.get(c.source, "")
+        start, end = assistant.paragraph_span(c)
+        para = doc[start:end]
+        i, j = max(c.start - start, 0), max(c.end - start, 0)
+        body = (html.escape(para[:i]) + "<mark>" + html.escape(para[i:j]) + "</mark>"
+                + html.escape(para[j:])).replace("\n", "<br>")
+        out.append(f"<details open><summary>[{n}] {html.escape(c.source)} · {html.escape(c.article)} · "
+                   f"第{c.paragraph}段</summary><p>{body}</p>"
+                   f'<p class="meta">字符 {c.start}–{c.end}</p></details>')
+    out.append("</div>")
+    return "".join(out)
+
+
+def render_stats(assistant: Assistant) -> str:
+    """The status line: model and counts."""
+    s = assistant.stats()
+    return (f"**模型 Model:** `{s['embedder']}` · **文件 Files:** {s['files']} · "
+            f"**文章 Articles:** {s['articles']} · **段落 Passages:** {s['passages']}")
+
+
+# ----------------------------------------------------------------------------- handlers
+
+
+def _messages_history(history: list[dict[str, Any]]) -> list[str]:
+    return [m["content"] for m in history if m.get("role") == "user" and isinstance(m.get("content"), str)]
+
+
+def ask_api(assistant: Assistant, question: str, history_json: str = "[]") -> dict[str, Any]:
+    """``/ask``: the answer as JSON (PRODUCT.md contract)."""
+    try:
+        history = json.loads(history_json or "[]")
+        history = [str(h) for h in history] if isinstance(history, list) else []
+    except ValueError:
+        history = []
+    try:
+        return assistant.ask(question, history=history).to_dict()
+    except AssistantError as exc:
+        raise gr.Error(str(exc)) from exc
+
+
+def summarize_api(assistant: Assistant, source: str = "", query: str = "", article: float | None = None) -> dict[str, Any]:
+    """``/summarize``: a summary of a file (or one of its articles) or of a topic, as JSON."""
+    try:
+        art = None if article in (None, "", -1) else int(article)
+        return assistant.summarize(source=source or None, query=query or None, article=art).to_dict()
+    except AssistantError as exc:
+        raise gr.Error(str(exc)) from exc
+
+
+def chat(assistant: Assistant, message: str, history: list[dict[str, Any]], mode: str
+         ) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
+    """Chat turn: the answer streams in sentence by sentence; sources fill the panel."""
+    history = list(history or [])
+    message = (message or "").strip()
+    if not message:
+        yield history, "", gr.skip()
+        return
+    history.append({"role": "user", "content": message})
+    try:
+        if mode.startswith("摘要"):
+            summary = assistant.summarize(query=message)
+            final = render_summary(summary)
+            sources = render_sources(assistant, [s.citation for s in summary.sentences])
+        else:
+            ans = assistant.ask(message, history=_messages_history(history[:-1]))
+            final = render_answer(ans)
+            cited = ans.citations if ans.found else ans.passages[:3]
+            sources = render_sources(assistant, cited, "来源 Sources" if ans.found else "最接近的段落 Closest passages")
+    except AssistantError as exc:
+        history.append({"role": "assistant", "content": f'<div class="notfound">{html.escape(str(exc))}</div>'})
+        yield history, "", gr.skip()
+        return
+    history.append({"role": "assistant", "content": ""})
+    pieces = final.split("<sup")
+    shown = ""
+    for n, piece in enumerate(pieces):
+        shown += ("<sup" if n else "") + piece
+        history[-1] = {"role": "assistant", "content": shown}
+        yield history, "", gr.skip()
+        time.sleep(STREAM_DELAY_S)
+    history[-1] = {"role": "assistant", "content": final}
+    yield history, "", sources
+
+
+def article_rows(assistant: Assistant) -> list[list[Any]]:
+    """Library table rows: file, article number, title, keywords, first sentence."""
+    return [[a["source"], a["article_id"], a["title"], " ".join(a["keywords"]), a["first_sentence"][:80]]
+            for a in assistant.articles()]
+
+
+def upload(assistant: Assistant, upload_dir: Path, files: list[Any] | None,
+           progress: gr.Progress | None = None) -> str:
+    """``/upload``: store and index new pages; a bad file changes nothing and says why."""
+    if not files:
+        return "请选择文件 · Choose one or more files first."
+    lines = []
+    for n, f in enumerate(files):
+        path = Path(f if isinstance(f, str) else getattr(f, "name", str(f)))
+        name = getattr(f, "orig_name", None) or path.name
+
+        def report(fraction: float, msg: str, n: int = n) -> None:
+            if progress is not None:
+                progress((n + fraction) / len(files), desc=f"{name}: {msg}")
+
+        try:
+            result = assistant.add_file(name, path.read_bytes(), upload_dir, report)
+            lines.append(f"✅ {html.escape(name)}: indexed ({result.passages} passages in the index)")
+        except (AssistantError, OSError) as exc:
+            lines.append(f"❌ {html.escape(name)}: {html.escape(str(exc))}")
+    return "\n\n".join(lines)
+
+
+def remove(assistant: Assistant, name: str) -> str:
+    """``/remove``: drop a file from the index."""
+    try:
+        assistant.remove(name)
+    except AssistantError as exc:
+        raise gr.Error(str(exc)) from exc
+    return f"已删除 Removed {name}"
+
+
+# ----------------------------------------------------------------------------- the app
+
+
+def build_demo(assistant: Assistant, upload_dir: Path) -> gr.Blocks:
+    """The Gradio Blocks app over one assistant (launch it with ``css=CSS``)."""
+    with gr.Blocks(title="新闻问答 · Chinese news assistant") as demo:
+        gr.Markdown("# 新闻问答与摘要 · Cited answers from Chinese news pages")
+        stats = gr.Markdown(render_stats(assistant))
+        with gr.Tab("问答 Chat"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="对话 Chat", height=520, sanitize_html=True,
+                                         elem_id="chatbot")
+                    mode = gr.Radio(["问答 Answer", "摘要 Topic summary"], value="问答 Answer",
+                                    label="模式 Mode")
+                    with gr.Row():
+                        box = gr.Textbox(placeholder="输入问题，例如：山西2026年15件民生实事是什么", scale=5,
+                                         show_label=False, elem_id="question")
+                        send = gr.Button("提问 Ask", variant="primary", scale=1, elem_id="ask")
+                    gr.Examples(EXAMPLES, inputs=box, label="示例 Examples")
+                with gr.Column(scale=2):
+                    sources = gr.HTML(render_sources(assistant, []), elem_id="sources")
+        with gr.Tab("文库 Library"):
+            table = gr.Dataframe(article_rows(assistant), headers=["文件 File", "#", "标题 Title", "关键词 Keywords",
+                                                                  "首句 First sentence"], interactive=False, wrap=True)
+            with gr.Row():
+                files = sorted(assistant.data.sources)
+                pick = gr.Dropdown(files, label="文件 File", value=files[0] if files else None)
+                art_no = gr.Number(label="文章 # (空 = 整个文件)", precision=0, value=None)
+            with gr.Row():
+                read_btn = gr.Button("阅读 Read")
+                sum_btn = gr.Button("摘要 Summarise")
+                del_btn = gr.Button("删除 Remove", variant="stop")
+            reader = gr.HTML()
+            with gr.Row():
+                uploader = gr.File(file_count="multiple", label="上传 Upload (.txt .md .pdf .docx .html)",
+                                   file_types=[".txt", ".md", ".pdf", ".docx", ".html", ".htm"])
+                up_btn = gr.Button("添加到索引 Add to index", variant="primary")
+            up_status = gr.Markdown()
+        with gr.Tab("接口 API"):
+            api_q = gr.Textbox(label="question")
+            api_hist = gr.Textbox(label="history (JSON list of earlier questions)", value="[]")
+            api_src = gr.Textbox(label="source")
+            api_query = gr.Textbox(label="query")
+            api_article = gr.Number(label="article", value=None, precision=0)
+            api_out = gr.JSON(label="result")
+            with gr.Row():
+                api_ask = gr.Button("ask")
+                api_sum = gr.Button("summarize")
+                api_stats = gr.Button("stats")
+                api_arts = gr.Button("articles")
+
+        def _chat(message: str, history: list[dict[str, Any]], mode_value: str) -> Iterator[Any]:
+            yield from chat(assistant, message, history, mode_value)
+
+        send.click(_chat, [box, chatbot, mode], [chatbot, box, sources], api_name="chat")
+        box.submit(_chat, [box, chatbot, mode], [chatbot, box, sources], api_name=False)
+
+        def _read(name: str, number: float | None) -> str:
+            if not name:
+                return ""
+            try:
+                text = assistant.document_text(name)
+            except AssistantError as exc:
+                raise gr.Error(str(exc)) from exc
+            if number not in (None, ""):
+                arts = [a for a in assistant.articles(name) if a["article_id"] == int(number)]
+                if arts:
+                    return f"<h4>{html.escape(arts[0]['title'])}</h4>" + render_summary(
+                        assistant.summarize(source=name, article=int(number)))
+            return f"<pre style='white-space:pre-wrap'>{html.escape(text)}</pre>"
+
+        def _summarise(name: str, number: float | None) -> tuple[str, str]:
+            data = summarize_api(assistant, source=name, article=number)
+            summ = Summary(data["title"], data["summary"], [])
+            from .summary import SummarySentence
+
+            summ.sentences = [SummarySentence(s["text"], Citation(**s["citation"])) for s in data["sentences"]]
+            return render_summary(summ), render_sources(assistant, [s.citation for s in summ.sentences])
+
+        def _refresh() -> tuple[str, Any, Any]:
+            names = sorted(assistant.data.sources)
+            return render_stats(assistant), article_rows(assistant), gr.update(choices=names,
+                                                                              value=names[0] if names else None)
+
+        def _upload(fs: list[Any] | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+            return upload(assistant, upload_dir, fs, progress)
+
+        read_btn.click(_read, [pick, art_no], reader, api_name="read")
+        sum_btn.click(_summarise, [pick, art_no], [reader, sources], api_name=False)
+        del_btn.click(lambda n: remove(assistant, n), pick, up_status, api_name="remove").then(
+            _refresh, None, [stats, table, pick], api_name=False)
+        up_btn.click(_upload, uploader, up_status, api_name="upload").then(
+            _refresh, None, [stats, table, pick], api_name=False)
+        api_ask.click(lambda q, h: ask_api(assistant, q, h), [api_q, api_hist], api_out, api_name="ask")
+        api_sum.click(lambda s, q, a: summarize_api(assistant, s, q, a), [api_src, api_query, api_article],
+                      api_out, api_name="summarize")
+        api_stats.click(lambda: assistant.stats(), None, api_out, api_name="stats")
+        api_arts.click(lambda: assistant.articles(), None, api_out, api_name="articles")
+    return demo
+
+
+def open_assistant(index_dir: Path, seeds_dir: Path) -> Assistant:
+    """Open the index, building it from ``seeds_dir`` with a progress bar when it does not
+    exist yet (and picking up added, changed or deleted seed files when it does)."""
+    from tqdm import tqdm
+
+    assistant = Assistant(index_dir)
+    with tqdm(total=100, desc="indexing" if not assistant.exists() else "checking index",
+              bar_format="{l_bar}{bar}| {n:.0f}% {postfix}") as bar:
+        def progress(fraction: float, message: str) -> None:
+            bar.n = round(fraction * 100)
+            bar.set_postfix_str(message[:40])
+            bar.refresh()
+
+        paths = [seeds_dir] if seeds_dir.exists() else []
+        report = assistant.index(paths, progress)
+    for err in report.errors:
+        print(f"skipped: {err}")
+    return assistant
