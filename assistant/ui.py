@@ -251,7 +251,7 @@ def build_demo(assistant: Assistant, upload_dir: Path) -> gr.Blocks:
                                                                   "首句 First sentence"], interactive=False, wrap=True)
             with gr.Row():
                 files = sorted(assistant.data.sources)
-                pick = gr.Dropdown(files, label="文件 File", value=files[0] if files else None)
+                pick = gr.Dropdown(files, label="文件 File", value=files[0] if files else None, allow_custom_value=True)
                 art_no = gr.Number(label="文章 # (空 = 整个文件)", precision=0, value=None)
             with gr.Row():
                 read_btn = gr.Button("阅读 Read")

@@ -1,0 +1,93 @@
+"""The app through its HTTP API (gradio_client) and in a real headless Chromium."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant
+from assistant.answer import Answer, Citation
+from assistant.ui import CSS, build_demo, render_answer
+
+pytestmark = pytest.mark.slow
+
+
+def test_rendering_escapes_hostile_text() -> None:
+    evil = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    html = render_answer(Answer("q", evil, None, True, [Citation("a.txt", evil, 1, 0, 5, evil, 1.0)]))
+    assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
+
+
+@pytest.fixture(scope="module")
+def app(seeds_assistant: Assistant, tmp_path_factory: pytest.TempPathFactory):
+    demo = build_demo(seeds_assistant, tmp_path_factory.mktemp("uploads"))
+    demo.queue()
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True, css=CSS)
+    yield url
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def client(app: str):
+    from gradio_client import Client
+
+    return Client(app, verbose=False)
+
+
+def test_ask_and_follow_up_through_the_api(client) -> None:
+    ans = client.predict("山西2026年15件民生实事是什么", "[]", api_name="/ask")
+    assert ans["found"] and len(ans["items"]) == 15
+    assert ans["citations"][0]["source"] == "001_f0849b058b181496.txt"
+    follow = client.predict("第三件是什么", '["山西2026年15件民生实事是什么"]', api_name="/ask")
+    assert "内镜检查3万名" in follow["answer"]
+
+
+def test_summarize_through_the_api(client) -> None:
+    summ = client.predict("004_57f1bea313067324.txt", "", None, api_name="/summarize")
+    assert "11.5万个" in summ["summary"] and all(s["citation"]["text"] for s in summ["sentences"])
+    topic = client.predict("", "2026年山西教育有哪些重点工作", None, api_name="/summarize")
+    assert topic["sentences"]
+
+
+def test_upload_good_and_bad_files(client, tmp_path: Path, seeds_assistant: Assistant) -> None:
+    from gradio_client import handle_file
+
+    good = tmp_path / "new page.txt"
+    good.write_text("## 忻州新建滑雪场\n\n本报讯 忻州市今年新建滑雪场2座，可接待游客5万人次。(王五)\n", encoding="utf-8")
+    bad = tmp_path / "photo.txt"
+    bad.write_bytes(bytes(range(256)) * 40)
+    before = seeds_assistant.stats()["files"]
+    status = client.predict([handle_file(str(bad))], api_name="/upload")
+    assert "binary" in status and seeds_assistant.stats()["files"] == before
+    status = client.predict([handle_file(str(good))], api_name="/upload")
+    assert "indexed" in status and seeds_assistant.stats()["files"] == before + 1
+    ans = client.predict("忻州市今年新建滑雪场几座？", "[]", api_name="/ask")
+    assert ans["found"] and ans["citations"][0]["source"] == "new_page.txt"
+    client.predict("new_page.txt", api_name="/remove")
+    assert seeds_assistant.stats()["files"] == before
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")
+def test_browser_asks_and_shows_fifteen_items_with_sources(app: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app)
+        page.locator("#question textarea").fill("山西2026年15件民生实事是什么")
+        page.locator("#ask").click()
+        page.wait_for_function("document.querySelectorAll('#chatbot ol li').length >= 15", timeout=60_000)
+        assert page.locator("#chatbot ol li").count() == 15
+        page.wait_for_selector("#sources details", timeout=30_000)
+        sources = page.locator("#sources").inner_text()
+        assert "001_f0849b058b181496.txt" in sources and "十五件民生实事" in sources
+        assert page.locator("#sources mark").count() >= 1
+        shot = tmp_path / "chat.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+        browser.close()
