@@ -235,9 +235,9 @@ def short_span(info: QuestionInfo, sentence: str) -> str | None:
         if 0 < len(span) <= 30:
             return span
     if info.kind in _POS:
-        found = _pos_spans(info.kind, norm)
-        if found:
-            return found[0][2]
+        spans = _pos_spans(info.kind, norm)
+        if spans:
+            return spans[0][2]
     return None
 
 
@@ -357,7 +357,7 @@ def table_answer(info: QuestionInfo, rows: list[Passage]) -> tuple[Passage, str]
     sup = _SUPERLATIVE.search(info.text)
     if not sup or not rows:
         return None
-    parsed = []
+    parsed: list[tuple[Passage, list[tuple[str, str]]]] = []
     for row in rows:
         cells = [c.split("：", 1) for c in row.text.split("；")]
         parsed.append((row, [(c[0], c[1]) if len(c) == 2 else ("", c[0]) for c in cells]))
@@ -373,7 +373,7 @@ def table_answer(info: QuestionInfo, rows: list[Passage]) -> tuple[Passage, str]
     if not values:
         return None
     pick = min if sup.group(1) in "低小少差" else max
-    row, _, cells = pick(values, key=lambda v: v[1])
+    row, _, cells = pick(values, key=lambda v: v[1] or 0.0)
     return row, cells[0][1]
 
 
@@ -443,7 +443,7 @@ def build_answer(question: str, hits: list[Hit], documents: dict[str, str],
                     return Answer(question, text, text, True, [c], passages, items=[text],
                                   confidence=round(conf, 3))
             else:
-                citations = []
+                citations: list[Citation] = []
                 for _, s in items:
                     owner = next(p for p in para if s in p.sentences)
                     c = cite(owner, documents, best.hit.score, s.start, s.end)

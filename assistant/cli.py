@@ -198,7 +198,7 @@ def _eval(args: argparse.Namespace) -> int:
     if out:
         out.close()
     elapsed = time.perf_counter() - t0
-    result = {"all": score(examples, answers)}
+    result: dict[str, Any] = {"all": score(examples, answers)}
     for lang in sorted({e.lang for e in examples}):
         pairs = [(e, a) for e, a in zip(examples, answers) if e.lang == lang]
         if len(pairs) < len(examples):

@@ -63,7 +63,7 @@ class _Unit:
 
 def _units(passages: list[Passage]) -> list[_Unit]:
     prose = [p for p in passages if p.kind != "table_row"] or passages
-    out = []
+    out: list[_Unit] = []
     for p in prose:
         for s in p.sentences:
             if len(s.text) >= MIN_SENTENCE_CHARS or p.kind == "table_row":

@@ -102,16 +102,26 @@ def render_sources(assistant: Assistant, citations: list[Citation], title: str =
     if not citations:
         return f'<div class="sources"><h4>{html.escape(title)}</h4><p class="meta">—</p></div>'
     out = [f'<div class="sources"><h4>{html.escape(title)}</h4>']
+    groups: dict[tuple[str, int, int], list[tuple[int, Citation]]] = {}
     for n, c in enumerate(citations, 1):
-        doc = assistant.data.documents.get(c.source, "")
-        start, end = assistant.paragraph_span(c)
-        para = doc[start:end]
-        i, j = max(c.start - start, 0), max(c.end - start, 0)
-        body = (html.escape(para[:i]) + "<mark>" + html.escape(para[i:j]) + "</mark>"
-                + html.escape(para[j:])).replace("\n", "<br>")
-        out.append(f"<details open><summary>[{n}] {html.escape(c.source)} · {html.escape(c.article)} · "
-                   f"第{c.paragraph}段</summary><p>{body}</p>"
-                   f'<p class="meta">字符 {c.start}–{c.end}</p></details>')
+        groups.setdefault((c.source, c.article_id, c.paragraph), []).append((n, c))
+    for cites in groups.values():
+        first = cites[0][1]
+        doc = assistant.data.documents.get(first.source, "")
+        start, end = assistant.paragraph_span(first)
+        pieces, pos = [], start
+        for _, c in sorted(cites, key=lambda nc: nc[1].start):
+            s_, e_ = max(c.start, pos), max(c.end, pos)
+            pieces.append(html.escape(doc[pos:s_]) + "<mark>" + html.escape(doc[s_:e_]) + "</mark>")
+            pos = e_
+        pieces.append(html.escape(doc[pos:end]))
+        body = "".join(pieces).replace("\n", "<br>")
+        numbers = [n for n, _ in cites]
+        label = f"[{numbers[0]}]" if len(numbers) == 1 else f"[{numbers[0]}–{numbers[-1]}]"
+        spans = ", ".join(f"{c.start}–{c.end}" for _, c in cites[:3]) + (" …" if len(cites) > 3 else "")
+        out.append(f"<details open><summary>{label} {html.escape(first.source)} · {html.escape(first.article)} · "
+                   f"第{first.paragraph}段</summary><p>{body}</p>"
+                   f'<p class="meta">字符 {spans}</p></details>')
     out.append("</div>")
     return "".join(out)
 
@@ -203,7 +213,7 @@ def upload(assistant: Assistant, upload_dir: Path, files: list[Any] | None,
         path = Path(f if isinstance(f, str) else getattr(f, "name", str(f)))
         name = getattr(f, "orig_name", None) or path.name
 
-        def report(fraction: float, msg: str, n: int = n) -> None:
+        def report(fraction: float, msg: str, n: int = n, name: str = name) -> None:
             if progress is not None:
                 progress((n + fraction) / len(files), desc=f"{name}: {msg}")
 
@@ -232,20 +242,19 @@ def build_demo(assistant: Assistant, upload_dir: Path) -> gr.Blocks:
     with gr.Blocks(title="新闻问答 · Chinese news assistant") as demo:
         gr.Markdown("# 新闻问答与摘要 · Cited answers from Chinese news pages")
         stats = gr.Markdown(render_stats(assistant))
-        with gr.Tab("问答 Chat"):
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="对话 Chat", height=520, sanitize_html=True,
-                                         elem_id="chatbot")
-                    mode = gr.Radio(["问答 Answer", "摘要 Topic summary"], value="问答 Answer",
-                                    label="模式 Mode")
-                    with gr.Row():
-                        box = gr.Textbox(placeholder="输入问题，例如：山西2026年15件民生实事是什么", scale=5,
-                                         show_label=False, elem_id="question")
-                        send = gr.Button("提问 Ask", variant="primary", scale=1, elem_id="ask")
-                    gr.Examples(EXAMPLES, inputs=box, label="示例 Examples")
-                with gr.Column(scale=2):
-                    sources = gr.HTML(render_sources(assistant, []), elem_id="sources")
+        with gr.Tab("问答 Chat"), gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(label="对话 Chat", height=520, sanitize_html=True,
+                                     elem_id="chatbot")
+                mode = gr.Radio(["问答 Answer", "摘要 Topic summary"], value="问答 Answer",
+                                label="模式 Mode")
+                with gr.Row():
+                    box = gr.Textbox(placeholder="输入问题，例如：山西2026年15件民生实事是什么", scale=5,
+                                     show_label=False, elem_id="question")
+                    send = gr.Button("提问 Ask", variant="primary", scale=1, elem_id="ask")
+                gr.Examples(EXAMPLES, inputs=box, label="示例 Examples")
+            with gr.Column(scale=2):
+                sources = gr.HTML(render_sources(assistant, []), elem_id="sources")
         with gr.Tab("文库 Library"):
             table = gr.Dataframe(article_rows(assistant), headers=["文件 File", "#", "标题 Title", "关键词 Keywords",
                                                                   "首句 First sentence"], interactive=False, wrap=True)
@@ -280,7 +289,7 @@ def build_demo(assistant: Assistant, upload_dir: Path) -> gr.Blocks:
             yield from chat(assistant, message, history, mode_value)
 
         send.click(_chat, [box, chatbot, mode], [chatbot, box, sources], api_name="chat")
-        box.submit(_chat, [box, chatbot, mode], [chatbot, box, sources], api_name=False)
+        box.submit(_chat, [box, chatbot, mode], [chatbot, box, sources], api_name=False)  # type: ignore[arg-type]
 
         def _read(name: str, number: float | None) -> str:
             if not name:
@@ -313,11 +322,11 @@ def build_demo(assistant: Assistant, upload_dir: Path) -> gr.Blocks:
             return upload(assistant, upload_dir, fs, progress)
 
         read_btn.click(_read, [pick, art_no], reader, api_name="read")
-        sum_btn.click(_summarise, [pick, art_no], [reader, sources], api_name=False)
+        sum_btn.click(_summarise, [pick, art_no], [reader, sources], api_name=False)  # type: ignore[arg-type]
         del_btn.click(lambda n: remove(assistant, n), pick, up_status, api_name="remove").then(
-            _refresh, None, [stats, table, pick], api_name=False)
+            _refresh, None, [stats, table, pick], api_name=False)  # type: ignore[arg-type]
         up_btn.click(_upload, uploader, up_status, api_name="upload").then(
-            _refresh, None, [stats, table, pick], api_name=False)
+            _refresh, None, [stats, table, pick], api_name=False)  # type: ignore[arg-type]
         api_ask.click(lambda q, h: ask_api(assistant, q, h), [api_q, api_hist], api_out, api_name="ask")
         api_sum.click(lambda s, q, a: summarize_api(assistant, s, q, a), [api_src, api_query, api_article],
                       api_out, api_name="summarize")
