@@ -372,9 +372,9 @@ def table_answer(info: QuestionInfo, rows: list[Passage]) -> tuple[Passage, str]
     values = [v for v in values if v[1] is not None]
     if not values:
         return None
-    pick = min if sup.group(1) in "低小少差" else max
-    row, _, cells = pick(values, key=lambda v: v[1] or 0.0)
-    return row, cells[0][1]
+    lowest = sup.group(1) in "低小少差"
+    best = (min if lowest else max)(values, key=lambda v: v[1] or 0.0)
+    return best[0], best[2][0][1]
 
 
 # ----------------------------------------------------------------------------- the answer
