@@ -9,6 +9,7 @@ answered from the table rows. Weak evidence gives ``found: false``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -142,7 +143,7 @@ def resolve_followup(question: str, history: list[str]) -> str:
 _NUM = r"(?:\d+(?:[.,．]\d+)*|[零〇一二两三四五六七八九十百千]+)"
 _UNIT = (r"(?:万亿|亿元|万元|千元|元|万人次|人次|万户|万个|万名|万人|万吨|万千瓦|公里|平方公里|千米|米|吨|[%％]|个|名|人|户|"
          r"家|所|件|部|场|处|项|条|批|种|类|座|辆|台|次|倍|天|小时|分钟|秒|年|月|日|岁|元|万|亿|套|间|张|册|届|期|只|头|株|亩)")
-NUMBER_SPAN = re.compile(rf"{_NUM}(?:\s*[—\-~至到]\s*{_NUM})?\s*(?:万|亿)?{_UNIT}?")
+NUMBER_SPAN = re.compile(rf"{_NUM}(?:\s*(?:万|亿)?{_UNIT}?\s*[—\-~至到]\s*{_NUM})?\s*(?:万|亿)?{_UNIT}?")
 DATE_SPAN = re.compile(r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:至(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?|\d{4}年(?:\d{1,2}月)?|"
                        r"\d{1,2}月(?:份|底|初|中旬|下旬|上旬)?|(?:今|去|明)年|近日|日前")
 _STOP_SPAN = re.compile(r"[，,。；;：:！？!?、（）()“”\"]")
@@ -178,10 +179,15 @@ def _pos_spans(kind: str, text: str) -> list[tuple[int, int, str]]:
     tags = _POS.get(kind)
     if not tags:
         return []
-    out, pos = [], 0
+    out: list[tuple[int, int, str]] = []
+    pos = 0
     for word, flag in jieba.posseg.lcut(text):
-        if flag.startswith(tags) and len(word) >= 2:
-            out.append((pos, pos + len(word), word))
+        joined = out and out[-1][1] == pos - 1 and text[pos - 1] in "·•"
+        if flag.startswith(tags) and (len(word) >= 2 or joined):
+            if joined:  # transliterated names: 瓦西里·谢苗诺维奇
+                out[-1] = (out[-1][0], pos + len(word), text[out[-1][0]:pos + len(word)])
+            else:
+                out.append((pos, pos + len(word), word))
         pos += len(word)
     return out
 
@@ -241,6 +247,40 @@ def short_span(info: QuestionInfo, sentence: str) -> str | None:
     return None
 
 
+_CLAUSE = re.compile(r"[^，,；;。！？!?]+[，,；;。！？!?]?")
+CLAUSE_MAX_CHARS = 40
+
+
+def clause_span(info: QuestionInfo, sentence: str) -> str | None:
+    """A descriptive short answer: the clauses of the sentence after the question's
+    anchor (or, without one, the clause that the question does not already say),
+    at most :data:`CLAUSE_MAX_CHARS` characters."""
+    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(sentence)]
+    if not clauses:
+        return None
+    a_start, a_end = _longest_suffix_in(info.left, sentence, 2) if info.left else (-1, -1)
+    if a_end >= 0:
+        text = sentence[a_end:]
+        out = ""
+        for m in _CLAUSE.finditer(text):
+            if out and len(out) + len(m.group()) > CLAUSE_MAX_CHARS:
+                break
+            out += m.group()
+        out = out.strip(" 　,，。;；:：")
+        if 0 < len(out) <= CLAUSE_MAX_CHARS:
+            return out
+    units = content_units(info.text)
+
+    def novelty(span: tuple[int, int]) -> float:
+        piece = normalize(sentence[span[0]:span[1]])
+        said = sum(1 for u in units if len(u) == 2 and u in piece)
+        return len(piece) - 3 * said
+
+    best = max(clauses, key=novelty)
+    out = sentence[best[0]:best[1]].strip(" 　,，。;；:：")
+    return out if 0 < len(out) <= CLAUSE_MAX_CHARS else None
+
+
 def _with_unit(text: str, i: int, j: int, right: str) -> str:
     span = text[i:j]
     unit = re.match(r"[^\s，。；、]{1,2}", right or "")
@@ -272,26 +312,74 @@ def _overlap(info: QuestionInfo, text: str) -> float:
     return 0.5 * tok_score + 0.5 * gram_score
 
 
-def _score_sentence(info: QuestionInfo, hit: Hit, rank: int, sentence: Sentence,
-                    similarity: float | None) -> float:
-    lexical = _overlap(info, sentence.text)
-    if similarity is not None:  # dense similarity of sentence and question, where measured
-        lexical = 0.5 * lexical + SENTENCE_DENSE_WEIGHT * max(0.0, similarity - 0.7) / 0.15
-    title = _overlap(info, hit.passage.context) * 0.15
-    type_bonus = 0.0
-    if info.kind in {"number", "date"} and _typed(info.kind, sentence.text):
-        type_bonus = 0.12
-    align = 0.0
-    if info.left and _longest_suffix_in(info.left, sentence.text, 3)[1] >= 0:
-        align += 0.08
-    if info.right and _longest_prefix_in(info.right, sentence.text, 0, 3) >= 0:
-        align += 0.05
-    retrieval = hit.score * 0.35 + 0.1 / (1 + rank)
-    short_penalty = 0.1 if len(sentence.text) < 8 else 0.0
-    return lexical + title + type_bonus + align + retrieval - short_penalty
+_PARTICLES = re.compile("|".join(sorted(WH_WORDS, key=len, reverse=True)) + r"|[的了是吗呢啊么在有被把将对与和及或其为该]")
 
 
-SENTENCE_DENSE_WEIGHT = 0.6
+def content_units(question: str) -> set[str]:
+    """The question's words, and the characters and character pairs of its content (the
+    question word and particles cut out, so no pair spans them)."""
+    units = set(tokenize(question))
+    for part in _PARTICLES.split(normalize(question)):
+        part = "".join(ch for ch in part if re.match(f"[{CJK}A-Za-z0-9]", ch))
+        units.update(part[i : i + 2] for i in range(len(part) - 1))
+        units.update(ch for ch in part if re.match(f"[{CJK}]", ch))
+    return {u for u in units if u}
+
+
+def _local_weights(info: QuestionInfo, texts: list[str]) -> dict[str, float]:
+    """Weights of the question's words and character pairs among the candidate sentences:
+    a word every candidate shares (the topic's name) says little about which one answers."""
+    units = content_units(info.text)
+    norms = [normalize(t) for t in texts]
+    n = max(len(norms), 1)
+    weights = {}
+    for u in units:
+        df = sum(1 for t in norms if u in t)
+        weights[u] = math.log(1 + n / (1 + df))
+    return weights
+
+
+def _weighted_overlap(weights: dict[str, float], text: str) -> float:
+    norm = normalize(text)
+    total = sum(weights.values()) or 1.0
+    return sum(w for u, w in weights.items() if u in norm) / total
+
+
+FEATURES = ("overlap", "local_overlap", "dense_rel", "dense_abs", "dense_measured", "retrieval", "rank",
+            "title", "type_match", "align_left", "align_right", "length", "too_short", "first_in_passage")
+# Learned with bench/train_sentence_ranker.py (listwise softmax over candidate sentences, CMRC 2018
+# trial, folds split by paragraph); the README gives the cross-validated accuracy.
+SENTENCE_WEIGHTS = (1.751, 2.553, 1.199, 0.641, 0.185, 1.718, 2.111, 0.975, 1.876, 0.993, 1.063, 1.244, 0.092, -0.286)
+
+
+def sentence_features(info: QuestionInfo, hit: Hit, rank: int, index: int, sentence: Sentence,
+                      dense_rel: float | None, dense_abs: float | None,
+                      weights: dict[str, float] | None = None) -> list[float]:
+    """The features a candidate answer sentence is scored on (see :data:`FEATURES`)."""
+    text = sentence.text
+    return [
+        _overlap(info, text),
+        _weighted_overlap(weights, text) if weights else 0.0,
+        dense_rel if dense_rel is not None else 0.0,
+        (dense_abs - 0.8) * 5 if dense_abs is not None else 0.0,
+        1.0 if dense_rel is not None else 0.0,
+        hit.score,
+        1.0 / (1 + rank),
+        _overlap(info, hit.passage.context),
+        1.0 if info.kind in {"number", "date"} and _typed(info.kind, text) else 0.0,
+        1.0 if info.left and _longest_suffix_in(info.left, text, 3)[1] >= 0 else 0.0,
+        1.0 if info.right and _longest_prefix_in(info.right, text, 0, 3) >= 0 else 0.0,
+        math.log(1 + len(text)) / 5,
+        1.0 if len(text) < 8 else 0.0,
+        1.0 if index == 0 else 0.0,
+    ]
+
+
+def _score(features: list[float]) -> float:
+    return sum(w * f for w, f in zip(SENTENCE_WEIGHTS, features))
+
+
+SENTENCE_DENSE_WEIGHT = 0.5
 SENTENCE_DENSE_PASSAGES = 4
 
 
@@ -418,16 +506,8 @@ def build_answer(question: str, hits: list[Hit], documents: dict[str, str],
     if not hits or conf < settings.no_answer_threshold:
         return Answer(question, "", None, False, [], passages, message=NOT_FOUND, confidence=round(conf, 3))
 
-    sims: dict[tuple[int, int], float] = {}
-    if similarity is not None:
-        keys = [(r, i) for r, h in enumerate(hits[:SENTENCE_DENSE_PASSAGES]) for i in range(len(h.passage.sentences))]
-        values = similarity([hits[r].passage.sentences[i].text for r, i in keys])
-        sims = dict(zip(keys, values))
-    candidates = [
-        _Candidate(rank, hit, i, s, _score_sentence(q_info, hit, rank, s, sims.get((rank, i))))
-        for rank, hit in enumerate(hits[:ANSWER_POOL])
-        for i, s in enumerate(hit.passage.sentences)
-    ]
+    candidates = [_Candidate(rank, hit, i, s, _score(f))
+                  for (rank, hit, i, s), f in candidate_features(q_info, hits, similarity)]
     best = max(candidates, key=lambda c: c.score)
 
     # enumerations
@@ -453,20 +533,80 @@ def build_answer(question: str, hits: list[Hit], documents: dict[str, str],
                 return Answer(question, "\n".join(texts), None, True, citations, passages, items=texts,
                               confidence=round(conf, 3))
 
+    parts = _with_context(best)
+    if settings.answer_max_sentences > 1:
+        ranked = sorted(candidates, key=lambda c: -c.score)
+        taken = {(best.hit.passage.id, i) for i, _ in parts}
+        for other in ranked[1:4]:
+            if (other.hit.passage.id, other.index) in taken or other.sentence.text == best.sentence.text:
+                continue
+            if other.score < best.score * SECOND_SENTENCE_RATIO:
+                break
+            extra = len(other.sentence.text)
+            if sum(len(s.text) for _, s in parts) + extra <= ANSWER_MAX_CHARS:
+                chosen_pairs = [(best, parts), (other, [(other.index, other.sentence)])]
+                chosen_pairs.sort(key=lambda cp: (cp[0].hit.passage.source, cp[1][0][1].start))
+                citations = [cite(c.hit.passage, documents, c.hit.score, ps[0][1].start, ps[-1][1].end)
+                             for c, ps in chosen_pairs]
+                text = "".join(s.text for _, ps in chosen_pairs for _, s in ps)
+                span = short_span(info, best.sentence.text) or clause_span(info, best.sentence.text)
+                return Answer(question, text, span, True, citations, passages, confidence=round(conf, 3))
+            break
+    citation = cite(best.hit.passage, documents, best.hit.score, parts[0][1].start, parts[-1][1].end)
+    answer_text = "".join(s.text for _, s in parts)
+    span = short_span(info, best.sentence.text) or clause_span(info, best.sentence.text)
+    return Answer(question, answer_text, span, True, [citation], passages, confidence=round(conf, 3))
+
+
+SECOND_SENTENCE_RATIO = 0.6
+EXPAND_CLAUSES = True
+CLAUSE_SENTENCE_MAX = 100
+ANSWER_MAX_CHARS = 150
+
+
+def _with_context(best: _Candidate) -> list[tuple[int, Sentence]]:
+    """The best sentence, with the one before it when it opens with a reference back
+    (``其中``, ``该``…) or is too short to stand alone."""
     sentences = best.hit.passage.sentences
-    chosen = [best.index]
     text = best.sentence.text
     needs_context = len(text) < 20 or re.match(r"^(其中|此外|同时|该|这|此|他|她|它|其|对此|为此|因此|但)", text)
-    if needs_context and best.index > 0 and settings.answer_max_sentences > 1:
+    chosen = [best.index]
+    if EXPAND_CLAUSES:  # a clause cut at "；" is read with the rest of its sentence
+        i = best.index
+        while i > 0 and sentences[i - 1].text.rstrip()[-1:] in ";；" and \
+                sum(len(sentences[j].text) for j in chosen) + len(sentences[i - 1].text) <= CLAUSE_SENTENCE_MAX:
+            i -= 1
+            chosen.insert(0, i)
+        j = best.index
+        while sentences[j].text.rstrip()[-1:] in ";；" and j + 1 < len(sentences) and \
+                sum(len(sentences[k].text) for k in chosen) + len(sentences[j + 1].text) <= CLAUSE_SENTENCE_MAX:
+            j += 1
+            chosen.append(j)
+        if len(chosen) > 1:
+            return [(k, sentences[k]) for k in chosen]
+    if needs_context and best.index > 0:
         chosen.insert(0, best.index - 1)
     elif needs_context and best.index + 1 < len(sentences) and len(text) < 20:
         chosen.append(best.index + 1)
-    chosen_sents = [sentences[i] for i in chosen]
-    citation = cite(best.hit.passage, documents, best.hit.score,
-                    chosen_sents[0].start, chosen_sents[-1].end)
-    answer_text = "".join(s.text for s in chosen_sents)
-    span = short_span(info, best.sentence.text)
-    return Answer(question, answer_text, span, True, [citation], passages, confidence=round(conf, 3))
+    return [(i, sentences[i]) for i in chosen]
+
+
+def candidate_features(info: QuestionInfo, hits: list[Hit],
+                       similarity: Callable[[list[str]], list[float]] | None = None
+                       ) -> list[tuple[tuple[int, Hit, int, Sentence], list[float]]]:
+    """Every sentence of the top passages with its features."""
+    raw: dict[tuple[int, int], float] = {}
+    rel: dict[tuple[int, int], float] = {}
+    if similarity is not None:
+        keys = [(r, i) for r, h in enumerate(hits[:SENTENCE_DENSE_PASSAGES]) for i in range(len(h.passage.sentences))]
+        values = similarity([hits[r].passage.sentences[i].text for r, i in keys])
+        if values:
+            low, high = min(values), max(values)
+            raw = dict(zip(keys, values))
+            rel = {k: (v - low) / (high - low + 1e-6) for k, v in raw.items()}
+    weights = _local_weights(info, [s.text for h in hits[:ANSWER_POOL] for s in h.passage.sentences])
+    return [((rank, hit, i, s), sentence_features(info, hit, rank, i, s, rel.get((rank, i)), raw.get((rank, i)), weights))
+            for rank, hit in enumerate(hits[:ANSWER_POOL]) for i, s in enumerate(hit.passage.sentences)]
 
 
 def _best_list(best: _Candidate, hits: list[Hit], paragraph_of: Callable[[Passage], list[Passage]],
