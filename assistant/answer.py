@@ -83,6 +83,8 @@ _EN_TYPES = (("how many", "number"), ("how much", "number"), ("what percentage",
 _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)[件项个条点]")
 _LIST_Q = re.compile(r"哪些|有什么|是什么|分别|包括|哪几|内容|举措|措施|任务|工作|重点|which are|what are|list")
 _SUPERLATIVE = re.compile(r"最(低|小|少|差|高|大|多|好)")
+_PARTICLES = re.compile("|".join(sorted(WH_WORDS, key=len, reverse=True)) + r"|[的了是吗呢啊么在有被把将对与和及或其为该]")
+STRIP_PARTICLES = True
 FOLLOWUP = re.compile(r"^(?:那|那么|还有|其中|它|这|该|其|他|她|第[一二三四五六七八九十\d]+)")
 
 
@@ -96,6 +98,7 @@ class QuestionInfo:
     right: str
     kind: str  # number | date | place | person | org | list | other
     tokens: tuple[str, ...]
+    content: str = ""  # the normalised question without its question word and particles
 
 
 def analyse(question: str) -> QuestionInfo:
@@ -108,6 +111,9 @@ def analyse(question: str) -> QuestionInfo:
         if i >= 0 and (pos < 0 or i < pos or (i == pos and len(w) > len(wh))):
             wh, pos = w, i
     left, right = (q[:pos], q[pos + len(wh):]) if pos >= 0 else (q, "")
+    if STRIP_PARTICLES:
+        left = re.sub(r"(是|为|的|了|在|有|叫|称|叫做|称为)+$", "", left) or left
+        right = re.sub(r"^(的|是|了)+", "", right) or right
     lower = q.lower()
     kind = "other"
     if wh in {"多少", "几", "多大", "多长", "多久", "多高", "多远"}:
@@ -126,7 +132,8 @@ def analyse(question: str) -> QuestionInfo:
             break
     if kind in {"other"} and (wh in {"哪些"} or _LIST_Q.search(q)):
         kind = "list"
-    return QuestionInfo(q, wh, left, right, kind, tuple(tokenize(q)))
+    content = "".join(ch for ch in _PARTICLES.sub("", normalize(q)) if re.match(f"[{CJK}A-Za-z0-9]", ch))
+    return QuestionInfo(q, wh, left, right, kind, tuple(tokenize(q)), content)
 
 
 def resolve_followup(question: str, history: list[str]) -> str:
@@ -153,10 +160,13 @@ _POS = {"person": ("nr",), "place": ("ns",), "org": ("nt", "nz")}
 def _longest_suffix_in(anchor: str, text: str, min_len: int = 2) -> tuple[int, int]:
     """Where the longest suffix of ``anchor`` occurs in ``text``: (start, end) or (-1, -1)."""
     for n in range(min(len(anchor), 16), min_len - 1, -1):
-        i = text.rfind(anchor[-n:])
+        i = text.find(anchor[-n:]) if FIRST_OCCURRENCE else text.rfind(anchor[-n:])
         if i >= 0:
             return i, i + n
     return -1, -1
+
+
+FIRST_OCCURRENCE = True
 
 
 def _longest_prefix_in(anchor: str, text: str, start: int, min_len: int = 1) -> int:
@@ -312,9 +322,6 @@ def _overlap(info: QuestionInfo, text: str) -> float:
     return 0.5 * tok_score + 0.5 * gram_score
 
 
-_PARTICLES = re.compile("|".join(sorted(WH_WORDS, key=len, reverse=True)) + r"|[的了是吗呢啊么在有被把将对与和及或其为该]")
-
-
 def content_units(question: str) -> set[str]:
     """The question's words, and the characters and character pairs of its content (the
     question word and particles cut out, so no pair spans them)."""
@@ -346,10 +353,12 @@ def _weighted_overlap(weights: dict[str, float], text: str) -> float:
 
 
 FEATURES = ("overlap", "local_overlap", "dense_rel", "dense_abs", "dense_measured", "retrieval", "rank",
-            "title", "type_match", "align_left", "align_right", "length", "too_short", "first_in_passage")
+            "title", "type_match", "align_left", "align_right", "length", "too_short", "first_in_passage",
+            "lcs", "longest_common")
 # Learned with bench/train_sentence_ranker.py (listwise softmax over candidate sentences, CMRC 2018
 # trial, folds split by paragraph); the README gives the cross-validated accuracy.
-SENTENCE_WEIGHTS = (1.751, 2.553, 1.199, 0.641, 0.185, 1.718, 2.111, 0.975, 1.876, 0.993, 1.063, 1.244, 0.092, -0.286)
+SENTENCE_WEIGHTS = (0.577, 1.806, 1.420, 0.085, -0.187, 4.150, 0.036, 2.166, 2.072, 0.872, 1.151, 1.244, 0.349, -0.322,
+                    3.082, -1.946)
 
 
 def sentence_features(info: QuestionInfo, hit: Hit, rank: int, index: int, sentence: Sentence,
@@ -372,14 +381,38 @@ def sentence_features(info: QuestionInfo, hit: Hit, rank: int, index: int, sente
         math.log(1 + len(text)) / 5,
         1.0 if len(text) < 8 else 0.0,
         1.0 if index == 0 else 0.0,
+        *_common(info.content, normalize(text)),
     ]
+
+
+def _common(question: str, text: str) -> tuple[float, float]:
+    """Longest common subsequence and longest common substring of the question's content
+    and a sentence, as shares of the question: a question rephrasing a sentence shares
+    long runs of it, in order."""
+    if not question or not text:
+        return 0.0, 0.0
+    text = text[:300]
+    prev = [0] * (len(text) + 1)
+    run_prev = [0] * (len(text) + 1)
+    longest = 0
+    for qc in question:
+        cur = [0] * (len(text) + 1)
+        run = [0] * (len(text) + 1)
+        for j, tc in enumerate(text, 1):
+            if qc == tc:
+                cur[j] = prev[j - 1] + 1
+                run[j] = run_prev[j - 1] + 1
+                longest = max(longest, run[j])
+            else:
+                cur[j] = max(prev[j], cur[j - 1])
+        prev, run_prev = cur, run
+    return prev[-1] / len(question), longest / len(question)
 
 
 def _score(features: list[float]) -> float:
     return sum(w * f for w, f in zip(SENTENCE_WEIGHTS, features))
 
 
-SENTENCE_DENSE_WEIGHT = 0.5
 SENTENCE_DENSE_PASSAGES = 4
 
 

@@ -44,7 +44,7 @@ def collect(path: Path) -> list[tuple[str, np.ndarray, np.ndarray]]:
     return rows
 
 
-def train(rows: list[tuple[str, np.ndarray, np.ndarray]], steps: int = 400, lr: float = 0.5,
+def train(rows: list[tuple[str, np.ndarray, np.ndarray]], steps: int = 1500, lr: float = 1.0,
           l2: float = 1e-3) -> np.ndarray:
     """Listwise softmax regression; returns the weights."""
     w = np.zeros(len(FEATURES))

@@ -16,7 +16,7 @@ from pathlib import Path
 from assistant import Assistant
 from assistant.config import PROJECT_ROOT
 from assistant.evaluate import load_examples, retrieval_hit
-from assistant.search import bm25_ranking, dense_ranking, remove_near_duplicates, rrf_fuse, Hit
+from assistant.search import Hit, bm25_ranking, dense_ranking, remove_near_duplicates, rrf_fuse
 from assistant.text import tokenize
 
 
