@@ -15,7 +15,7 @@ from typing import Any
 from . import answer as answer_mod
 from . import summary as summary_mod
 from .chunking import Passage, chunk_articles
-from .config import DEFAULT_MODELS_FILE, DEFAULT_SETTINGS, SUPPORTED_SUFFIXES, Settings
+from .config import DEFAULT_MODELS_FILE, DEFAULT_SETTINGS, PARSER_VERSION, SUPPORTED_SUFFIXES, Settings
 from .documents import extract_text, parse_page
 from .embedding import Embedder, QueryCache, content_hash, load_embedder
 from .errors import DocumentError, QueryError
@@ -164,7 +164,7 @@ class Assistant:
                 continue
             sha = hashlib.sha256(raw).hexdigest()
             old = data.sources.get(name)
-            if old is not None and old.sha256 == sha:
+            if old is not None and old.sha256 == sha and old.parser == PARSER_VERSION:
                 report.unchanged.append(name)
                 continue
             try:
@@ -211,7 +211,8 @@ class Assistant:
         if not passages:
             raise DocumentError(f"{name}: no readable paragraphs were found in it.")
         record = SourceFile(name=name, path=path, sha256=hashlib.sha256(raw).hexdigest(),
-                            size=len(raw), passages=len(passages), articles=len(articles))
+                            size=len(raw), passages=len(passages), articles=len(articles),
+                            parser=PARSER_VERSION)
         return record, text, passages
 
     def add_file(self, name: str, raw: bytes, folder: Path, progress: Progress = _no_progress) -> IndexReport:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 import time
 from collections.abc import Callable, Iterable
@@ -32,6 +33,8 @@ from .chunking import Passage
 from .config import INDEX_FORMAT_VERSION
 from .errors import IndexError_
 from .text import tokenize
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 FLAT_LIMIT = 50_000  # exact search up to here; HNSW beyond (1M passages stay fast)
 HNSW_M = 32
@@ -74,6 +77,7 @@ class SourceFile:
     size: int
     passages: int = 0
     articles: int = 0
+    parser: int = 0
 
 
 @dataclass

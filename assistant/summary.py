@@ -18,6 +18,7 @@ from .text import char_ngrams, jaccard
 
 TOPIC_POOL = 20
 MIN_SENTENCE_CHARS = 8
+TOPIC_RELEVANCE_FLOOR = 0.75  # topic sentences below this share of the best relevance are left out
 REDUNDANCY = 0.6  # MMR penalty per unit of similarity to a chosen sentence
 DUPLICATE = 0.6  # bigram Jaccard at which a sentence counts as a repeat
 
@@ -167,6 +168,9 @@ def summarize_topic(topic: str, hits: list[Hit], documents: dict[str, str],
     if embed is not None and query_vector is not None:
         vectors = embed([u.sentence.text for u in units])
         relevance = [r + float(v @ query_vector) for r, v in zip(relevance, vectors)]
+    floor = max(relevance) * TOPIC_RELEVANCE_FLOOR
+    keep = [i for i, r in enumerate(relevance) if r >= floor]
+    units, relevance = [units[i] for i in keep], [relevance[i] for i in keep]
     chosen = _select(units, relevance, 10_000, settings.summary_max_sentences, settings.summary_min_sentences)
     chosen.sort(key=lambda u: (rank_of[(u.passage.source, u.passage.article_id)], u.order))
     return _summary(topic, chosen, documents)

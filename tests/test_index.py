@@ -95,3 +95,19 @@ def test_bad_files_are_skipped_with_a_message(tmp_path: Path, hash_embedder) -> 
     report = Assistant(tmp_path / "idx", embedder=hash_embedder).index([docs])
     assert report.added == ["good.txt"]
     assert any("binary" in e for e in report.errors) and any("empty" in e for e in report.errors)
+
+
+def test_a_new_parser_version_parses_unchanged_files_again(tmp_path: Path, hash_embedder,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.core as core
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(PAGE, encoding="utf-8")
+    assistant = Assistant(tmp_path / "idx", embedder=hash_embedder)
+    assistant.index([docs])
+    embedded = hash_embedder.texts
+    monkeypatch.setattr(core, "PARSER_VERSION", core.PARSER_VERSION + 1)
+    report = assistant.index([docs])
+    assert report.updated == ["a.txt"]
+    assert hash_embedder.texts == embedded  # same passages: vectors come from the cache

@@ -1,0 +1,80 @@
+"""The command line contract of PRODUCT.md, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+PAGE = ("## 忻州新建滑雪场\n\n本报讯 忻州市今年新建滑雪场2座，可接待游客5万人次。(王五)\n\n"
+        "## 阳泉新增公园\n\n本报讯 阳泉市今年新增城市公园3个，总面积12公顷。(赵六)\n")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    docs = tmp_path_factory.mktemp("docs")
+    (docs / "page.txt").write_text(PAGE, encoding="utf-8")
+    (docs / "page-gbk.txt").write_bytes(PAGE.replace("忻州", "朔州").encode("gbk"))
+    idx = tmp_path_factory.mktemp("cli") / "index"
+    done = run("index", str(docs), "--index", str(idx), "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert sorted(report["added"]) == ["page-gbk.txt", "page.txt"]
+    return idx
+
+
+def test_ask_json_follows_the_contract(index: Path) -> None:
+    done = run("ask", "阳泉市今年新增城市公园几个？", "--index", str(index), "--json")
+    assert done.returncode == 0, done.stderr
+    ans = json.loads(done.stdout)
+    assert {"question", "answer", "short_answer", "found", "citations", "passages"} <= set(ans)
+    assert ans["found"] and ans["short_answer"] == "3个"
+    c = ans["citations"][0]
+    assert {"source", "article", "paragraph", "start", "end", "text", "score"} <= set(c)
+    docs = {"page.txt": PAGE, "page-gbk.txt": PAGE.replace("忻州", "朔州")}
+    assert c["source"] in docs and c["article"] == "阳泉新增公园"
+    assert docs[c["source"]][c["start"]:c["end"]] == c["text"]
+
+
+def test_ask_a_file_of_questions_one_json_line_each(index: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "忻州市今年新建滑雪场几座？", "id": 1}\n{"question": "朔州市新建了什么？"}\n',
+                         encoding="utf-8")
+    done = run("ask", "--questions", str(questions), "--index", str(index), "--json")
+    lines = done.stdout.strip().splitlines()
+    assert done.returncode == 0 and len(lines) == 2
+    assert [json.loads(line)["question"] for line in lines] == ["忻州市今年新建滑雪场几座？", "朔州市新建了什么？"]
+
+
+def test_summarize_and_eval(index: Path, tmp_path: Path) -> None:
+    summ = json.loads(run("summarize", "--source", "page.txt", "--index", str(index), "--json").stdout)
+    assert summ["sentences"] and all(s["citation"]["source"] == "page.txt" for s in summ["sentences"])
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"question": "忻州市今年新建滑雪场几座？", "answers": ["2座"]}\n', encoding="utf-8")
+    metrics = json.loads(run("eval", str(gold), "--index", str(index)).stdout)
+    assert metrics["all"]["hit@1"] == 1.0 and metrics["all"]["answer_accuracy"] == 1.0
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path, index: Path) -> None:
+    missing = run("ask", "问题", "--index", str(tmp_path / "nothing"))
+    assert missing.returncode == 2 and "run `python -m assistant index` first" in missing.stderr
+    assert "Traceback" not in missing.stderr and len(missing.stderr.strip().splitlines()) == 1
+    unknown = run("summarize", "--source", "nope.txt", "--index", str(index))
+    assert unknown.returncode == 2 and "page.txt" in unknown.stderr and "Traceback" not in unknown.stderr
+    binary = tmp_path / "bad"
+    binary.mkdir()
+    (binary / "x.txt").write_bytes(bytes(range(256)) * 30)
+    bad = run("index", str(binary), "--index", str(tmp_path / "idx2"), "--json")
+    assert bad.returncode == 1 and "binary" in bad.stderr and "Traceback" not in bad.stderr
