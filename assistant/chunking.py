@@ -60,10 +60,29 @@ def paragraph_sentences(para: Paragraph) -> list[Sentence]:
         start, end = para.text.span()
         return [Sentence(para.header, start, end)]
     out = []
-    for i, j in sentence_spans(para.text.text):
-        start, end = para.text.span(i, j)
-        out.append(Sentence(para.text.text[i:j], start, end))
+    text = para.text.text
+    for i, j in sentence_spans(text):
+        for a, b in _bounded(text, i, j):
+            start, end = para.text.span(a, b)
+            out.append(Sentence(text[a:b], start, end))
     return out
+
+
+MAX_SENTENCE_CHARS = 300
+
+
+def _bounded(text: str, i: int, j: int) -> list[tuple[int, int]]:
+    """Cut a run-on "sentence" (no punctuation for hundreds of characters) at commas or,
+    failing that, every :data:`MAX_SENTENCE_CHARS` characters."""
+    spans = []
+    while j - i > MAX_SENTENCE_CHARS:
+        window = text[i : i + MAX_SENTENCE_CHARS]
+        cut = max(window.rfind(c) for c in "，,、 ")
+        cut = cut + 1 if cut > MAX_SENTENCE_CHARS // 3 else MAX_SENTENCE_CHARS
+        spans.append((i, i + cut))
+        i += cut
+    spans.append((i, j))
+    return spans
 
 
 def _groups(sentences: list[Sentence], max_chars: int, min_chars: int) -> list[list[Sentence]]:

@@ -16,7 +16,7 @@ DEFAULT_MODELS_FILE = PROJECT_ROOT / "models.txt"
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 INDEX_FORMAT_VERSION = 1
 # bump when parsing or chunking changes, so unchanged files are parsed again
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,9 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(name_or_path, device="cpu", local_files_only=local_files_only)
-        dim = self._model.get_sentence_embedding_dimension()
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        dim = get_dim()
         if not dim:
             raise ModelError(f"{name_or_path}: the model reports no embedding size.")
         self.dim = int(dim)
