@@ -150,7 +150,7 @@ def resolve_followup(question: str, history: list[str]) -> str:
 _NUM = r"(?:\d+(?:[.,．]\d+)*|[零〇一二两三四五六七八九十百千]+)"
 _UNIT = (r"(?:万亿|亿元|万元|千元|元|万人次|人次|万户|万个|万名|万人|万吨|万千瓦|公里|平方公里|千米|米|吨|[%％]|个|名|人|户|"
          r"家|所|件|部|场|处|项|条|批|种|类|座|辆|台|次|倍|天|小时|分钟|秒|年|月|日|岁|元|万|亿|套|间|张|册|届|期|只|头|株|亩)")
-NUMBER_SPAN = re.compile(rf"{_NUM}(?:\s*(?:万|亿)?{_UNIT}?\s*[—\-~至到]\s*{_NUM})?\s*(?:万|亿)?{_UNIT}?")
+NUMBER_SPAN = re.compile(rf"(?<![A-Za-z\d.]){_NUM}(?:\s*(?:万|亿)?{_UNIT}?\s*[—\-~至到]\s*{_NUM})?\s*(?:万|亿)?{_UNIT}?")
 DATE_SPAN = re.compile(r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:至(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?|\d{4}年(?:\d{1,2}月)?|"
                        r"\d{1,2}月(?:份|底|初|中旬|下旬|上旬)?|(?:今|去|明)年|近日|日前")
 _STOP_SPAN = re.compile(r"[，,。；;：:！？!?、（）()“”\"]")
@@ -179,7 +179,8 @@ def _longest_prefix_in(anchor: str, text: str, start: int, min_len: int = 1) -> 
 
 def _typed(kind: str, text: str) -> list[re.Match[str]]:
     if kind == "number":
-        return [m for m in NUMBER_SPAN.finditer(text) if re.search(r"\d|[一二三四五六七八九十百千万亿]", m.group())]
+        return [m for m in NUMBER_SPAN.finditer(text) if re.search(r"\d|[一二三四五六七八九十百千万亿]", m.group())
+                and not re.match(r"[A-Za-z]", text[m.end():m.end() + 1])]
     if kind == "date":
         return list(DATE_SPAN.finditer(text))
     return []
