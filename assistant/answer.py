@@ -15,12 +15,22 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import jieba.posseg
-
 from .chunking import Passage, Sentence
 from .config import DEFAULT_SETTINGS, Settings
+from .question import (
+    ORDINAL,
+    SUPERLATIVE,
+    QuestionInfo,
+    analyse,
+    clause_span,
+    content_units,
+    longest_prefix_in,
+    longest_suffix_in,
+    short_span,
+    typed_spans,
+)
 from .search import Hit
-from .text import CJK, char_ngrams, normalize, tokenize
+from .text import CJK, char_ngrams, normalize
 
 ANSWER_POOL = 10
 NOT_FOUND = "所索引的版面中没有找到这个问题的答案。下面是最接近的段落，供参考。"
@@ -72,234 +82,6 @@ def cite(passage: Passage, documents: dict[str, str], score: float,
                     documents.get(passage.source, "")[s:e], round(float(score), 4), passage.article_id)
 
 
-# ----------------------------------------------------------------------------- question analysis
-
-WH_WORDS = ("什么时候", "什么时间", "哪一年", "哪一天", "哪些", "哪个", "哪里", "哪儿", "哪天", "哪家", "哪位",
-            "哪所", "哪座", "哪种", "哪项", "哪国", "多少", "多大", "多长", "多久", "多高", "多远", "几", "谁", "何时",
-            "何地", "何处", "为何", "为什么", "怎么", "怎样", "如何", "什么", "哪")
-_EN_TYPES = (("how many", "number"), ("how much", "number"), ("what percentage", "number"),
-             ("what year", "date"), ("when", "date"), ("what date", "date"), ("where", "place"),
-             ("who", "person"), ("which city", "place"), ("which county", "place"))
-_ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)[件项个条点]")
-_LIST_Q = re.compile(r"哪些|有什么|是什么|分别|包括|哪几|内容|举措|措施|任务|工作|重点|which are|what are|list")
-_SUPERLATIVE = re.compile(r"最(低|小|少|差|高|大|多|好)")
-_PARTICLES = re.compile("|".join(sorted(WH_WORDS, key=len, reverse=True)) + r"|[的了是吗呢啊么在有被把将对与和及或其为该]")
-STRIP_PARTICLES = True
-FOLLOWUP = re.compile(r"^(?:那|那么|还有|其中|它|这|该|其|他|她|第[一二三四五六七八九十\d]+)")
-
-
-@dataclass(frozen=True)
-class QuestionInfo:
-    """What a question asks for."""
-
-    text: str
-    wh: str
-    left: str
-    right: str
-    kind: str  # number | date | place | person | org | list | other
-    tokens: tuple[str, ...]
-    content: str = ""  # the normalised question without its question word and particles
-
-
-def analyse(question: str) -> QuestionInfo:
-    """Find the question word, the text around it and the expected answer type."""
-    q = re.sub(r"[？?！!。.\s]+$", "", question.strip())
-    q = re.sub(r"(呢|吗|啊)$", "", q)
-    wh, pos = "", -1
-    for w in WH_WORDS:
-        i = q.find(w)
-        if i >= 0 and (pos < 0 or i < pos or (i == pos and len(w) > len(wh))):
-            wh, pos = w, i
-    left, right = (q[:pos], q[pos + len(wh):]) if pos >= 0 else (q, "")
-    if STRIP_PARTICLES:
-        left = re.sub(r"(是|为|的|了|在|有|叫|称|叫做|称为)+$", "", left) or left
-        right = re.sub(r"^(的|是|了)+", "", right) or right
-    lower = q.lower()
-    kind = "other"
-    if wh in {"多少", "几", "多大", "多长", "多久", "多高", "多远"}:
-        kind = "number"
-    if wh in {"什么时候", "什么时间", "哪一年", "哪一天", "哪天", "何时"} or re.search(r"(何时|哪年|哪天|哪一天|几月|几日|日期|时间)", q):
-        kind = "date"
-    elif wh in {"哪里", "哪儿", "何地", "何处"} or re.search(r"哪个(省|市|县|区|地|国家|城市)|在哪", q):
-        kind = "place"
-    elif wh in {"谁", "哪位"}:
-        kind = "person"
-    elif re.search(r"哪(家|所|个)(公司|企业|单位|机构|学校|部门|医院)", q):
-        kind = "org"
-    for phrase, k in _EN_TYPES:
-        if phrase in lower:
-            kind = k
-            break
-    if kind in {"other"} and (wh in {"哪些"} or _LIST_Q.search(q)):
-        kind = "list"
-    content = "".join(ch for ch in _PARTICLES.sub("", normalize(q)) if re.match(f"[{CJK}A-Za-z0-9]", ch))
-    return QuestionInfo(q, wh, left, right, kind, tuple(tokenize(q)), content)
-
-
-def resolve_followup(question: str, history: list[str]) -> str:
-    """The question as a search query: a short follow-up (``第三件是什么``, ``它在哪里``)
-    borrows the previous question's topic."""
-    q = question.strip()
-    if history and len(q) <= 14 and FOLLOWUP.search(q):
-        return f"{history[-1]} {q}"
-    return q
-
-
-# ----------------------------------------------------------------------------- spans
-
-_NUM = r"(?:\d+(?:[.,．]\d+)*|[零〇一二两三四五六七八九十百千]+)"
-_UNIT = (r"(?:万亿|亿元|万元|千元|元|万人次|人次|万户|万个|万名|万人|万吨|万千瓦|公里|平方公里|千米|米|吨|[%％]|个|名|人|户|"
-         r"家|所|件|部|场|处|项|条|批|种|类|座|辆|台|次|倍|天|小时|分钟|秒|年|月|日|岁|元|万|亿|套|间|张|册|届|期|只|头|株|亩)")
-NUMBER_SPAN = re.compile(rf"(?<![A-Za-z\d.]){_NUM}(?:\s*(?:万|亿)?{_UNIT}?\s*[—\-~至到]\s*{_NUM})?\s*(?:万|亿)?{_UNIT}?")
-DATE_SPAN = re.compile(r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:至(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?|\d{4}年(?:\d{1,2}月)?|"
-                       r"\d{1,2}月(?:份|底|初|中旬|下旬|上旬)?|(?:今|去|明)年|近日|日前")
-_STOP_SPAN = re.compile(r"[，,。；;：:！？!?、（）()“”\"]")
-_POS = {"person": ("nr",), "place": ("ns",), "org": ("nt", "nz")}
-
-
-def _longest_suffix_in(anchor: str, text: str, min_len: int = 2) -> tuple[int, int]:
-    """Where the longest suffix of ``anchor`` occurs in ``text``: (start, end) or (-1, -1)."""
-    for n in range(min(len(anchor), 16), min_len - 1, -1):
-        i = text.find(anchor[-n:]) if FIRST_OCCURRENCE else text.rfind(anchor[-n:])
-        if i >= 0:
-            return i, i + n
-    return -1, -1
-
-
-FIRST_OCCURRENCE = True
-
-
-def _longest_prefix_in(anchor: str, text: str, start: int, min_len: int = 1) -> int:
-    for n in range(min(len(anchor), 16), min_len - 1, -1):
-        i = text.find(anchor[:n], start)
-        if i >= 0:
-            return i
-    return -1
-
-
-def _typed(kind: str, text: str) -> list[re.Match[str]]:
-    if kind == "number":
-        return [m for m in NUMBER_SPAN.finditer(text) if re.search(r"\d|[一二三四五六七八九十百千万亿]", m.group())
-                and not re.match(r"[A-Za-z]", text[m.end():m.end() + 1])]
-    if kind == "date":
-        return list(DATE_SPAN.finditer(text))
-    return []
-
-
-def _pos_spans(kind: str, text: str) -> list[tuple[int, int, str]]:
-    tags = _POS.get(kind)
-    if not tags:
-        return []
-    out: list[tuple[int, int, str]] = []
-    pos = 0
-    for word, flag in jieba.posseg.lcut(text):
-        joined = out and out[-1][1] == pos - 1 and text[pos - 1] in "·•"
-        if flag.startswith(tags) and (len(word) >= 2 or joined):
-            if joined:  # transliterated names: 瓦西里·谢苗诺维奇
-                out[-1] = (out[-1][0], pos + len(word), text[out[-1][0]:pos + len(word)])
-            else:
-                out.append((pos, pos + len(word), word))
-        pos += len(word)
-    return out
-
-
-def short_span(info: QuestionInfo, sentence: str) -> str | None:
-    """The short answer inside ``sentence``, or None when no confident span exists.
-
-    The question is aligned with the sentence around its question word: the text between
-    the end of the question's left context and the start of its right context is the
-    answer; typed patterns (numbers with units, dates) and part-of-speech tags (people,
-    places, organisations) refine or replace it.
-    """
-    if not sentence:
-        return None
-    norm = sentence
-    a_start, a_end = _longest_suffix_in(info.left, norm) if info.left else (-1, -1)
-    candidate: tuple[int, int] | None = None
-    if a_end >= 0:
-        r = _longest_prefix_in(info.right, norm, a_end) if info.right else -1
-        if 0 <= r - a_end <= 40 and r > a_end:
-            candidate = (a_end, r)
-        else:
-            stop = _STOP_SPAN.search(norm, a_end)
-            end = stop.start() if stop else len(norm)
-            if 0 < end - a_end <= 30:
-                candidate = (a_end, end)
-    elif info.right:
-        r_start, _ = _longest_suffix_in(info.right[: min(len(info.right), 8)][::-1][::-1], norm)
-        r = _longest_prefix_in(info.right, norm, 0, min_len=2)
-        if r > 0:
-            prev = [m.end() for m in _STOP_SPAN.finditer(norm, 0, r)]
-            begin = prev[-1] if prev else 0
-            if 0 < r - begin <= 30:
-                candidate = (begin, r)
-    typed = _typed(info.kind, norm)
-    if typed:
-        if candidate is not None:
-            inside = [m for m in typed if m.start() < candidate[1] + 2 and m.end() > candidate[0]]
-            if inside:
-                m = inside[0]
-                return _with_unit(norm, m.start(), m.end(), info.right)
-        near = a_end if a_end >= 0 else 0
-        m = min(typed, key=lambda m: abs(m.start() - near))
-        return _with_unit(norm, m.start(), m.end(), info.right)
-    if candidate is not None:
-        span = norm[candidate[0]:candidate[1]].strip(" 　,，。;；:：的是为了在")
-        if info.kind in _POS:
-            found = [w for s, e, w in _pos_spans(info.kind, span)]
-            if found:
-                return found[0]
-        if 0 < len(span) <= 30:
-            return span
-    if info.kind in _POS:
-        spans = _pos_spans(info.kind, norm)
-        if spans:
-            return spans[0][2]
-    return None
-
-
-_CLAUSE = re.compile(r"[^，,；;。！？!?]+[，,；;。！？!?]?")
-CLAUSE_MAX_CHARS = 40
-
-
-def clause_span(info: QuestionInfo, sentence: str) -> str | None:
-    """A descriptive short answer: the clauses of the sentence after the question's
-    anchor (or, without one, the clause that the question does not already say),
-    at most :data:`CLAUSE_MAX_CHARS` characters."""
-    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(sentence)]
-    if not clauses:
-        return None
-    a_start, a_end = _longest_suffix_in(info.left, sentence, 2) if info.left else (-1, -1)
-    if a_end >= 0:
-        text = sentence[a_end:]
-        out = ""
-        for m in _CLAUSE.finditer(text):
-            if out and len(out) + len(m.group()) > CLAUSE_MAX_CHARS:
-                break
-            out += m.group()
-        out = out.strip(" 　,，。;；:：")
-        if 0 < len(out) <= CLAUSE_MAX_CHARS:
-            return out
-    units = content_units(info.text)
-
-    def novelty(span: tuple[int, int]) -> float:
-        piece = normalize(sentence[span[0]:span[1]])
-        said = sum(1 for u in units if len(u) == 2 and u in piece)
-        return len(piece) - 3 * said
-
-    best = max(clauses, key=novelty)
-    out = sentence[best[0]:best[1]].strip(" 　,，。;；:：")
-    return out if 0 < len(out) <= CLAUSE_MAX_CHARS else None
-
-
-def _with_unit(text: str, i: int, j: int, right: str) -> str:
-    span = text[i:j]
-    unit = re.match(r"[^\s，。；、]{1,2}", right or "")
-    if unit and text[j:].startswith(unit.group()) and not re.search(_UNIT + "$", span):
-        span += unit.group()
-    return span.strip()
-
-
 # ----------------------------------------------------------------------------- sentence choice
 
 
@@ -321,17 +103,6 @@ def _overlap(info: QuestionInfo, text: str) -> float:
     s_grams = char_ngrams(text)
     gram_score = len(q_grams & s_grams) / max(len(q_grams), 1)
     return 0.5 * tok_score + 0.5 * gram_score
-
-
-def content_units(question: str) -> set[str]:
-    """The question's words, and the characters and character pairs of its content (the
-    question word and particles cut out, so no pair spans them)."""
-    units = set(tokenize(question))
-    for part in _PARTICLES.split(normalize(question)):
-        part = "".join(ch for ch in part if re.match(f"[{CJK}A-Za-z0-9]", ch))
-        units.update(part[i : i + 2] for i in range(len(part) - 1))
-        units.update(ch for ch in part if re.match(f"[{CJK}]", ch))
-    return {u for u in units if u}
 
 
 def _local_weights(info: QuestionInfo, texts: list[str]) -> dict[str, float]:
@@ -376,9 +147,9 @@ def sentence_features(info: QuestionInfo, hit: Hit, rank: int, index: int, sente
         hit.score,
         1.0 / (1 + rank),
         _overlap(info, hit.passage.context),
-        1.0 if info.kind in {"number", "date"} and _typed(info.kind, text) else 0.0,
-        1.0 if info.left and _longest_suffix_in(info.left, text, 3)[1] >= 0 else 0.0,
-        1.0 if info.right and _longest_prefix_in(info.right, text, 0, 3) >= 0 else 0.0,
+        1.0 if info.kind in {"number", "date"} and typed_spans(info.kind, text) else 0.0,
+        1.0 if info.left and longest_suffix_in(info.left, text, 3)[1] >= 0 else 0.0,
+        1.0 if info.right and longest_prefix_in(info.right, text, 0, 3) >= 0 else 0.0,
         math.log(1 + len(text)) / 5,
         1.0 if len(text) < 8 else 0.0,
         1.0 if index == 0 else 0.0,
@@ -476,7 +247,7 @@ def table_answer(info: QuestionInfo, rows: list[Passage]) -> tuple[Passage, str]
     Returns:
         The winning row and its first cell, or None when the question names no column.
     """
-    sup = _SUPERLATIVE.search(info.text)
+    sup = SUPERLATIVE.search(info.text)
     if not sup or not rows:
         return None
     parsed: list[tuple[Passage, list[tuple[str, str]]]] = []
@@ -528,7 +299,7 @@ def build_answer(question: str, hits: list[Hit], documents: dict[str, str],
     paragraph_of = paragraph_of or (lambda p: [p])
 
     # table superlatives: a named column of a retrieved table is evidence enough
-    if hits and _SUPERLATIVE.search(info.text):
+    if hits and SUPERLATIVE.search(info.text):
         table_hits = [h for h in hits[:5] if h.passage.kind == "table_row"]
         if table_hits:
             rows = [p for p in paragraph_of(table_hits[0].passage) if p.kind == "table_row"]
@@ -545,7 +316,7 @@ def build_answer(question: str, hits: list[Hit], documents: dict[str, str],
     best = max(candidates, key=lambda c: c.score)
 
     # enumerations
-    ordinal = _ORDINAL.search(info.text)
+    ordinal = ORDINAL.search(info.text)
     if info.kind == "list" or ordinal:
         para, items = _best_list(best, hits, paragraph_of, q_info)
         if len(items) >= 3:
@@ -593,7 +364,6 @@ def build_answer(question: str, hits: list[Hit], documents: dict[str, str],
 
 
 SECOND_SENTENCE_RATIO = 0.6
-EXPAND_CLAUSES = True
 CLAUSE_SENTENCE_MAX = 100
 ANSWER_MAX_CHARS = 150
 
@@ -605,19 +375,19 @@ def _with_context(best: _Candidate) -> list[tuple[int, Sentence]]:
     text = best.sentence.text
     needs_context = len(text) < 20 or re.match(r"^(其中|此外|同时|该|这|此|他|她|它|其|对此|为此|因此|但)", text)
     chosen = [best.index]
-    if EXPAND_CLAUSES:  # a clause cut at "；" is read with the rest of its sentence
-        i = best.index
-        while i > 0 and sentences[i - 1].text.rstrip()[-1:] in ";；" and \
-                sum(len(sentences[j].text) for j in chosen) + len(sentences[i - 1].text) <= CLAUSE_SENTENCE_MAX:
-            i -= 1
-            chosen.insert(0, i)
-        j = best.index
-        while sentences[j].text.rstrip()[-1:] in ";；" and j + 1 < len(sentences) and \
-                sum(len(sentences[k].text) for k in chosen) + len(sentences[j + 1].text) <= CLAUSE_SENTENCE_MAX:
-            j += 1
-            chosen.append(j)
-        if len(chosen) > 1:
-            return [(k, sentences[k]) for k in chosen]
+    # a clause cut at "；" is read with the rest of its sentence
+    i = best.index
+    while i > 0 and sentences[i - 1].text.rstrip()[-1:] in ";；" and \
+            sum(len(sentences[j].text) for j in chosen) + len(sentences[i - 1].text) <= CLAUSE_SENTENCE_MAX:
+        i -= 1
+        chosen.insert(0, i)
+    j = best.index
+    while sentences[j].text.rstrip()[-1:] in ";；" and j + 1 < len(sentences) and \
+            sum(len(sentences[k].text) for k in chosen) + len(sentences[j + 1].text) <= CLAUSE_SENTENCE_MAX:
+        j += 1
+        chosen.append(j)
+    if len(chosen) > 1:
+        return [(k, sentences[k]) for k in chosen]
     if needs_context and best.index > 0:
         chosen.insert(0, best.index - 1)
     elif needs_context and best.index + 1 < len(sentences) and len(text) < 20:

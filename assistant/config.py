@@ -5,7 +5,7 @@ Environment variables are read at the edges (``cli.py``, ``app.py``), never here
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +48,6 @@ class Settings:
     # embeddings
     embed_batch_size: int = 32
     hub_check_timeout_s: float = 1.0
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 DEFAULT_SETTINGS = Settings()

@@ -20,6 +20,7 @@ from .documents import extract_text, parse_page
 from .embedding import Embedder, QueryCache, content_hash, load_embedder
 from .errors import DocumentError, QueryError
 from .index import IndexData, SourceFile, empty_index, load_index, replace_sources, save_index
+from .question import resolve_followup
 from .search import Hit, hybrid_search
 from .text import tokenize
 
@@ -270,7 +271,7 @@ class Assistant:
         """
         question = _checked_query(question)
         k = k or self.settings.top_k
-        query = answer_mod.resolve_followup(question, history or [])
+        query = resolve_followup(question, history or [])
         pool = max(k, answer_mod.ANSWER_POOL)
         hits = self.search(query, pool)
         return answer_mod.build_answer(question, hits, self.data.documents, self.settings,
