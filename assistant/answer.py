@@ -359,8 +359,39 @@ def build_answer(question: str, hits: list[Hit], documents: dict[str, str],
             break
     citation = cite(best.hit.passage, documents, best.hit.score, parts[0][1].start, parts[-1][1].end)
     answer_text = "".join(s.text for _, s in parts)
+    if len(answer_text) > ANSWER_MAX_CHARS:
+        answer_text, citation = _trimmed(q_info, answer_text, citation, documents)
     span = short_span(info, best.sentence.text) or clause_span(info, best.sentence.text)
     return Answer(question, answer_text, span, True, [citation], passages, confidence=round(conf, 3))
+
+
+_CLAUSES = re.compile(r"[^，,；;。！？!?]+[，,；;。！？!?]*")
+
+
+def _trimmed(info: QuestionInfo, text: str, citation: Citation, documents: dict[str, str]) -> tuple[str, Citation]:
+    """A run-on answer cut to the clauses around what the question asks, at most
+    :data:`ANSWER_MAX_CHARS` long; kept whole when the cut cannot be cited exactly."""
+    clauses = [m.group() for m in _CLAUSES.finditer(text)]
+    units = content_units(info.text)
+    best, best_score = "", -1.0
+    for i in range(len(clauses)):
+        window = ""
+        for j in range(i, len(clauses)):
+            if len(window) + len(clauses[j]) > ANSWER_MAX_CHARS:
+                break
+            window += clauses[j]
+            norm = normalize(window)
+            score = sum(len(u) for u in units if u in norm) - 0.001 * len(window)
+            if score > best_score:
+                best, best_score = window, score
+    original = citation.text
+    at = original.find(best) if best else -1
+    if at < 0:
+        return text, citation
+    start = citation.start + at
+    trimmed = Citation(citation.source, citation.article, citation.paragraph, start, start + len(best), best,
+                       citation.score, citation.article_id)
+    return best, trimmed
 
 
 SECOND_SENTENCE_RATIO = 0.6

@@ -36,7 +36,7 @@ class Settings:
     rrf_k: float = 1.0
     near_duplicate_jaccard: float = 0.8
     # answers
-    no_answer_threshold: float = 0.42
+    no_answer_threshold: float = 0.40
     answer_max_sentences: int = 2
     # summaries
     summary_ratio: float = 0.2
