@@ -26,4 +26,4 @@ assistant = open_assistant(args.index, args.seeds)
 demo = build_demo(assistant, upload_dir=PROJECT_ROOT / "data" / "uploads")
 
 if __name__ == "__main__":
-    demo.launch(server_name=args.host, server_port=args.port, css=CSS)
+    demo.launch(server_name=args.host, server_port=args.port, css=CSS, max_file_size="20mb")
