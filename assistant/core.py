@@ -86,6 +86,7 @@ class Assistant:
         self._query_cache: QueryCache | None = None
         self._data: IndexData | None = None
         self._groups: dict[tuple[str, int, int], list[Passage]] = {}
+        self._paragraphs: dict[tuple[str, int, int], list[Passage]] = {}
         self._groups_for: IndexData | None = None
         self._idf_table: dict[str, float] = {}
         self._sentence_vectors: dict[str, Any] = {}
@@ -291,11 +292,29 @@ class Assistant:
 
     def paragraph_span(self, citation: answer_mod.Citation) -> tuple[int, int]:
         """Original offsets of the whole paragraph a citation falls in."""
-        same = [p for p in self.data.passages if p.source == citation.source
-                and p.article_id == citation.article_id and p.paragraph == citation.paragraph]
+        same = self._groups_of()[1].get((citation.source, citation.article_id, citation.paragraph))
         if not same:
             return citation.start, citation.end
         return min(p.start for p in same), max(p.end for p in same)
+
+    def article_paragraphs(self, source: str, article_id: int) -> list[str]:
+        """The repaired text of one article, a string per paragraph (table rows one each)."""
+        paragraphs = self._groups_of()[1]
+        keys = sorted(k for k in paragraphs if k[0] == source and k[1] == article_id)
+        return ["".join(p.text for p in paragraphs[k]) for k in keys]
+
+    def _groups_of(self) -> tuple[dict[tuple[str, int, int], list[Passage]], dict[tuple[str, int, int], list[Passage]]]:
+        """Passages grouped by (file, article, paragraph) — tables as a whole under paragraph -1 —
+        and by (file, article, paragraph) alone; built once per loaded index."""
+        data = self.data
+        if self._groups_for is not data:
+            self._groups, self._paragraphs = {}, {}
+            for p in data.passages:
+                key = (p.source, p.article_id, -1 if p.kind == "table_row" else p.paragraph)
+                self._groups.setdefault(key, []).append(p)
+                self._paragraphs.setdefault((p.source, p.article_id, p.paragraph), []).append(p)
+            self._groups_for = data
+        return self._groups, self._paragraphs
 
     def _idf(self, token: str) -> float:
         data = self.data
@@ -306,15 +325,8 @@ class Assistant:
 
     def _paragraph_of(self, passage: Passage) -> list[Passage]:
         """All passages of a passage's paragraph, or all rows of its table."""
-        data = self.data
-        if self._groups_for is not data:
-            self._groups.clear()
-            for p in data.passages:
-                key = (p.source, p.article_id, -1 if p.kind == "table_row" else p.paragraph)
-                self._groups.setdefault(key, []).append(p)
-            self._groups_for = data
         key = (passage.source, passage.article_id, -1 if passage.kind == "table_row" else passage.paragraph)
-        return self._groups.get(key, [passage])
+        return self._groups_of()[0].get(key, [passage])
 
     def summarize(self, source: str | None = None, query: str | None = None,
                   article: int | None = None) -> summary_mod.Summary:

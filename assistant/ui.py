@@ -299,18 +299,16 @@ def build_demo(assistant: Assistant, upload_dir: Path) -> gr.Blocks:
             except AssistantError as exc:
                 raise gr.Error(str(exc)) from exc
             if number not in (None, ""):
-                arts = [a for a in assistant.articles(name) if a["article_id"] == int(number)]
-                if arts:
-                    return f"<h4>{html.escape(arts[0]['title'])}</h4>" + render_summary(
-                        assistant.summarize(source=name, article=int(number)))
+                paragraphs = assistant.article_paragraphs(name, int(number))
+                if paragraphs:
+                    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
             return f"<pre style='white-space:pre-wrap'>{html.escape(text)}</pre>"
 
         def _summarise(name: str, number: float | None) -> tuple[str, str]:
-            data = summarize_api(assistant, source=name, article=number)
-            summ = Summary(data["title"], data["summary"], [])
-            from .summary import SummarySentence
-
-            summ.sentences = [SummarySentence(s["text"], Citation(**s["citation"])) for s in data["sentences"]]
+            try:
+                summ = assistant.summarize(source=name, article=None if number in (None, "") else int(number))
+            except AssistantError as exc:
+                raise gr.Error(str(exc)) from exc
             return render_summary(summ), render_sources(assistant, [s.citation for s in summ.sentences])
 
         def _refresh() -> tuple[str, Any, Any]:

@@ -51,6 +51,13 @@ def test_summarize_through_the_api(client) -> None:
     assert topic["sentences"]
 
 
+def test_read_an_article_or_a_whole_file(client) -> None:
+    article = client.predict("000_6fb74edb579e9116.txt", 1, api_name="/read")
+    assert "惠及27万名儿童" in article and "官地矿" not in article
+    whole = client.predict("000_6fb74edb579e9116.txt", None, api_name="/read")
+    assert "官地矿" in whole and "<pre" in whole
+
+
 def test_upload_good_and_bad_files(client, tmp_path: Path, seeds_assistant: Assistant) -> None:
     from gradio_client import handle_file
 
