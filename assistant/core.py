@@ -90,6 +90,7 @@ class Assistant:
         self._groups_for: IndexData | None = None
         self._idf_table: dict[str, float] = {}
         self._sentence_vectors: dict[str, Any] = {}
+        self._keywords: dict[str, list[str]] = {}
         self._idf_for: IndexData | None = None
 
     # ------------------------------------------------------------------ state
@@ -365,10 +366,16 @@ class Assistant:
         for (src, a_id), ps in sorted(groups.items()):
             text = "".join(p.text for p in ps if p.kind != "table_row") or " ".join(p.text for p in ps)
             out.append({"source": src, "article_id": a_id, "title": ps[0].article,
-                        "keywords": summary_mod.keywords(text),
+                        "keywords": self._keywords_of(text),
                         "first_sentence": ps[0].sentences[0].text if ps[0].sentences else ps[0].text,
                         "passages": len(ps)})
         return out
+
+    def _keywords_of(self, text: str) -> list[str]:
+        """Keywords of an article's text, computed once per text (the library list is rebuilt often)."""
+        if text not in self._keywords:
+            self._keywords[text] = summary_mod.keywords(text)
+        return self._keywords[text]
 
     def document_text(self, source: str) -> str:
         """The decoded text of an indexed file.
