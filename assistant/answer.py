@@ -9,12 +9,12 @@ answered from the table rows. Weak evidence gives ``found: false``.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from . import ranker
 from .chunking import Passage, Sentence
 from .config import DEFAULT_SETTINGS, Settings
 from .question import (
@@ -24,15 +24,12 @@ from .question import (
     analyse,
     clause_span,
     content_units,
-    longest_prefix_in,
-    longest_suffix_in,
     short_span,
-    typed_spans,
 )
+from .ranker import candidate_features, overlap
 from .search import Hit
-from .text import CJK, char_ngrams, normalize
+from .text import CJK, normalize
 
-ANSWER_POOL = 10
 NOT_FOUND = "所索引的版面中没有找到这个问题的答案。下面是最接近的段落，供参考。"
 
 
@@ -94,98 +91,6 @@ class _Candidate:
     score: float
 
 
-def _overlap(info: QuestionInfo, text: str) -> float:
-    """Share of the question's words and character pairs found in ``text``."""
-    norm = normalize(text)
-    toks = [t for t in info.tokens if len(t) > 1 or not re.match(f"[{CJK}]", t)]
-    tok_score = sum(len(t) for t in toks if t in norm) / max(sum(len(t) for t in toks), 1)
-    q_grams = char_ngrams(info.text)
-    s_grams = char_ngrams(text)
-    gram_score = len(q_grams & s_grams) / max(len(q_grams), 1)
-    return 0.5 * tok_score + 0.5 * gram_score
-
-
-def _local_weights(info: QuestionInfo, texts: list[str]) -> dict[str, float]:
-    """Weights of the question's words and character pairs among the candidate sentences:
-    a word every candidate shares (the topic's name) says little about which one answers."""
-    units = content_units(info.text)
-    norms = [normalize(t) for t in texts]
-    n = max(len(norms), 1)
-    weights = {}
-    for u in units:
-        df = sum(1 for t in norms if u in t)
-        weights[u] = math.log(1 + n / (1 + df))
-    return weights
-
-
-def _weighted_overlap(weights: dict[str, float], text: str) -> float:
-    norm = normalize(text)
-    total = sum(weights.values()) or 1.0
-    return sum(w for u, w in weights.items() if u in norm) / total
-
-
-FEATURES = ("overlap", "local_overlap", "dense_rel", "dense_abs", "dense_measured", "retrieval", "rank",
-            "title", "type_match", "align_left", "align_right", "length", "too_short", "first_in_passage",
-            "lcs", "longest_common")
-# Learned with bench/train_sentence_ranker.py (listwise softmax over candidate sentences, CMRC 2018
-# trial, folds split by paragraph); the README gives the cross-validated accuracy.
-SENTENCE_WEIGHTS = (0.577, 1.806, 1.420, 0.085, -0.187, 4.150, 0.036, 2.166, 2.072, 0.872, 1.151, 1.244, 0.349, -0.322,
-                    3.082, -1.946)
-
-
-def sentence_features(info: QuestionInfo, hit: Hit, rank: int, index: int, sentence: Sentence,
-                      dense_rel: float | None, dense_abs: float | None,
-                      weights: dict[str, float] | None = None) -> list[float]:
-    """The features a candidate answer sentence is scored on (see :data:`FEATURES`)."""
-    text = sentence.text
-    return [
-        _overlap(info, text),
-        _weighted_overlap(weights, text) if weights else 0.0,
-        dense_rel if dense_rel is not None else 0.0,
-        (dense_abs - 0.8) * 5 if dense_abs is not None else 0.0,
-        1.0 if dense_rel is not None else 0.0,
-        hit.score,
-        1.0 / (1 + rank),
-        _overlap(info, hit.passage.context),
-        1.0 if info.kind in {"number", "date"} and typed_spans(info.kind, text) else 0.0,
-        1.0 if info.left and longest_suffix_in(info.left, text, 3)[1] >= 0 else 0.0,
-        1.0 if info.right and longest_prefix_in(info.right, text, 0, 3) >= 0 else 0.0,
-        math.log(1 + len(text)) / 5,
-        1.0 if len(text) < 8 else 0.0,
-        1.0 if index == 0 else 0.0,
-        *_common(info.content, normalize(text)),
-    ]
-
-
-def _common(question: str, text: str) -> tuple[float, float]:
-    """Longest common subsequence and longest common substring of the question's content
-    and a sentence, as shares of the question: a question rephrasing a sentence shares
-    long runs of it, in order."""
-    if not question or not text:
-        return 0.0, 0.0
-    text = text[:300]
-    prev = [0] * (len(text) + 1)
-    run_prev = [0] * (len(text) + 1)
-    longest = 0
-    for qc in question:
-        cur = [0] * (len(text) + 1)
-        run = [0] * (len(text) + 1)
-        for j, tc in enumerate(text, 1):
-            if qc == tc:
-                cur[j] = prev[j - 1] + 1
-                run[j] = run_prev[j - 1] + 1
-                longest = max(longest, run[j])
-            else:
-                cur[j] = max(prev[j], cur[j - 1])
-        prev, run_prev = cur, run
-    return prev[-1] / len(question), longest / len(question)
-
-
-def _score(features: list[float]) -> float:
-    return sum(w * f for w, f in zip(SENTENCE_WEIGHTS, features))
-
-
-SENTENCE_DENSE_PASSAGES = 4
 
 
 def confidence(info: QuestionInfo, hits: list[Hit], idf: Callable[[str], float] | None = None) -> float:
@@ -311,8 +216,9 @@ def build_answer(question: str, hits: list[Hit], documents: dict[str, str],
     if not hits or conf < settings.no_answer_threshold:
         return Answer(question, "", None, False, [], passages, message=NOT_FOUND, confidence=round(conf, 3))
 
-    candidates = [_Candidate(rank, hit, i, s, _score(f))
-                  for (rank, hit, i, s), f in candidate_features(q_info, hits, similarity)]
+    described = candidate_features(q_info, hits, similarity)
+    scores = ranker.score([f for _, f in described])
+    candidates = [_Candidate(rank, hit, i, s, v) for ((rank, hit, i, s), _), v in zip(described, scores)]
     best = max(candidates, key=lambda c: c.score)
 
     # enumerations
@@ -345,7 +251,7 @@ def build_answer(question: str, hits: list[Hit], documents: dict[str, str],
         for other in ranked[1:4]:
             if (other.hit.passage.id, other.index) in taken or other.sentence.text == best.sentence.text:
                 continue
-            if other.score < best.score * SECOND_SENTENCE_RATIO:
+            if other.score < best.score - SECOND_SENTENCE_GAP:
                 break
             extra = len(other.sentence.text)
             if sum(len(s.text) for _, s in parts) + extra <= ANSWER_MAX_CHARS:
@@ -354,15 +260,29 @@ def build_answer(question: str, hits: list[Hit], documents: dict[str, str],
                 citations = [cite(c.hit.passage, documents, c.hit.score, ps[0][1].start, ps[-1][1].end)
                              for c, ps in chosen_pairs]
                 text = "".join(s.text for _, ps in chosen_pairs for _, s in ps)
-                span = short_span(info, best.sentence.text) or clause_span(info, best.sentence.text)
+                span = _short_answer(info, best.sentence.text)
                 return Answer(question, text, span, True, citations, passages, confidence=round(conf, 3))
             break
     citation = cite(best.hit.passage, documents, best.hit.score, parts[0][1].start, parts[-1][1].end)
     answer_text = "".join(s.text for _, s in parts)
     if len(answer_text) > ANSWER_MAX_CHARS:
         answer_text, citation = _trimmed(q_info, answer_text, citation, documents)
-    span = short_span(info, best.sentence.text) or clause_span(info, best.sentence.text)
+    span = _short_answer(info, best.sentence.text)
     return Answer(question, answer_text, span, True, [citation], passages, confidence=round(conf, 3))
+
+
+TYPED_KINDS = frozenset({"number", "date", "place", "person", "org"})
+
+
+def _short_answer(info: QuestionInfo, sentence: str) -> str | None:
+    """The short answer span in the best sentence: for a question asking for a number,
+    date, place, person or organisation, the span that aligns with the question word;
+    otherwise (or when none aligns) the span ranker's choice among the aligned span, the
+    descriptive clause, typed spans and clause windows."""
+    aligned = short_span(info, sentence)
+    if aligned and info.kind in TYPED_KINDS:
+        return aligned
+    return ranker.best_span(info, sentence, aligned, clause_span(info, sentence))
 
 
 _CLAUSES = re.compile(r"[^，,；;。！？!?]+[，,；;。！？!?]*")
@@ -394,7 +314,7 @@ def _trimmed(info: QuestionInfo, text: str, citation: Citation, documents: dict[
     return best, trimmed
 
 
-SECOND_SENTENCE_RATIO = 0.6
+SECOND_SENTENCE_GAP = 2.0  # ranker score: a second sentence at least e^-2 as likely as the best
 CLAUSE_SENTENCE_MAX = 100
 ANSWER_MAX_CHARS = 150
 
@@ -426,24 +346,6 @@ def _with_context(best: _Candidate) -> list[tuple[int, Sentence]]:
     return [(i, sentences[i]) for i in chosen]
 
 
-def candidate_features(info: QuestionInfo, hits: list[Hit],
-                       similarity: Callable[[list[str]], list[float]] | None = None
-                       ) -> list[tuple[tuple[int, Hit, int, Sentence], list[float]]]:
-    """Every sentence of the top passages with its features."""
-    raw: dict[tuple[int, int], float] = {}
-    rel: dict[tuple[int, int], float] = {}
-    if similarity is not None:
-        keys = [(r, i) for r, h in enumerate(hits[:SENTENCE_DENSE_PASSAGES]) for i in range(len(h.passage.sentences))]
-        values = similarity([hits[r].passage.sentences[i].text for r, i in keys])
-        if values:
-            low, high = min(values), max(values)
-            raw = dict(zip(keys, values))
-            rel = {k: (v - low) / (high - low + 1e-6) for k, v in raw.items()}
-    weights = _local_weights(info, [s.text for h in hits[:ANSWER_POOL] for s in h.passage.sentences])
-    return [((rank, hit, i, s), sentence_features(info, hit, rank, i, s, rel.get((rank, i)), raw.get((rank, i)), weights))
-            for rank, hit in enumerate(hits[:ANSWER_POOL]) for i, s in enumerate(hit.passage.sentences)]
-
-
 def _best_list(best: _Candidate, hits: list[Hit], paragraph_of: Callable[[Passage], list[Passage]],
                info: QuestionInfo) -> tuple[list[Passage], list[tuple[str, Sentence]]]:
     """The enumeration that answers a list question: in the best sentence's paragraph, or
@@ -454,9 +356,9 @@ def _best_list(best: _Candidate, hits: list[Hit], paragraph_of: Callable[[Passag
         items = list_items([s for p in para for s in p.sentences])
         if len(items) >= 3:
             text = "".join(p.text for p in para)[:200]
-            overlap = _overlap(info, hit.passage.context + text)
-            if overlap >= LIST_MIN_OVERLAP:
-                options.append((overlap - 0.02 * rank, para, items))
+            shared = overlap(info, hit.passage.context + text)
+            if shared >= LIST_MIN_OVERLAP:
+                options.append((shared - 0.02 * rank, para, items))
     if not options:
         return [], []
     _, para, items = max(options, key=lambda o: o[0])
