@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import answer as answer_mod
+from . import ranker
 from . import summary as summary_mod
 from .chunking import Passage, chunk_articles
 from .config import DEFAULT_MODELS_FILE, DEFAULT_SETTINGS, PARSER_VERSION, SUPPORTED_SUFFIXES, Settings
@@ -274,7 +275,7 @@ class Assistant:
         question = _checked_query(question)
         k = k or self.settings.top_k
         query = resolve_followup(question, history or [])
-        pool = max(k, answer_mod.ANSWER_POOL)
+        pool = max(k, ranker.ANSWER_POOL)
         hits = self.search(query, pool)
         return answer_mod.build_answer(question, hits, self.data.documents, self.settings,
                                        k=k, query=query, paragraph_of=self._paragraph_of, idf=self._idf,
