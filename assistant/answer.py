@@ -87,8 +87,9 @@ class _Candidate:
     hit_rank: int
     hit: Hit
     index: int  # sentence index in the passage
-    sentence: Sentence
+    sentence: Sentence  # the sentence, or two neighbouring sentences joined
     score: float
+    width: int = 1  # how many sentences
 
 
 
@@ -216,9 +217,9 @@ def build_answer(question: str, hits: list[Hit], documents: dict[str, str],
     if not hits or conf < settings.no_answer_threshold:
         return Answer(question, "", None, False, [], passages, message=NOT_FOUND, confidence=round(conf, 3))
 
-    described = candidate_features(q_info, hits, similarity)
+    described = candidate_features(q_info, hits, similarity, idf)
     scores = ranker.score([f for _, f in described])
-    candidates = [_Candidate(rank, hit, i, s, v) for ((rank, hit, i, s), _), v in zip(described, scores)]
+    candidates = [_Candidate(rank, hit, i, s, v, width) for ((rank, hit, i, s, width), _), v in zip(described, scores)]
     best = max(candidates, key=lambda c: c.score)
 
     # enumerations
@@ -244,9 +245,12 @@ def build_answer(question: str, hits: list[Hit], documents: dict[str, str],
                 return Answer(question, "\n".join(texts), None, True, citations, passages, items=texts,
                               confidence=round(conf, 3))
 
-    parts = _with_context(best)
-    if settings.answer_max_sentences > 1:
-        ranked = sorted(candidates, key=lambda c: -c.score)
+    if best.width == 2:  # the answer runs over a sentence end
+        parts = [(i, best.hit.passage.sentences[i]) for i in (best.index, best.index + 1)]
+    else:
+        parts = _with_context(best)
+    if settings.answer_max_sentences > 1 and best.width == 1:
+        ranked = sorted((c for c in candidates if c.width == 1), key=lambda c: -c.score)
         taken = {(best.hit.passage.id, i) for i, _ in parts}
         for other in ranked[1:4]:
             if (other.hit.passage.id, other.index) in taken or other.sentence.text == best.sentence.text:
@@ -314,7 +318,7 @@ def _trimmed(info: QuestionInfo, text: str, citation: Citation, documents: dict[
     return best, trimmed
 
 
-SECOND_SENTENCE_GAP = 2.0  # ranker score: a second sentence at least e^-2 as likely as the best
+SECOND_SENTENCE_GAP = 3.0  # ranker score: a second sentence at least e^-3 as likely as the best
 CLAUSE_SENTENCE_MAX = 100
 ANSWER_MAX_CHARS = 150
 

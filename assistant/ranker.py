@@ -5,7 +5,7 @@ pairs shared with the question, dense similarity, retrieval rank, the article ti
 answer type the question expects and whether the sentence holds one, alignment around the
 question word, neighbours, position). Each feature is also taken relative to the best and
 the mean of the question's candidates, and a LightGBM LambdaRank model
-(``sentence_ranker.txt``, learned by ``bench/train_sentence_ranker.py``) scores them.
+(``sentence_ranker.txt``, learned by ``bench/train_rankers.py``) scores them.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ FEATURES = ("overlap", "local_overlap", "dense_rel", "dense_abs", "dense_measure
             "has_digit", "has_year", "has_person", "has_place", "has_org", "cause_cue", "place_cue",
             "define_cue", "subject_first",
             # where it sits, and its neighbours
-            "position", "passage_sentences", "prev_overlap", "next_overlap", "density")
+            "position", "passage_sentences", "prev_overlap", "next_overlap", "density", "pair",
+            "idf_overlap", "left_anchor", "right_anchor", "typed_after_left")
 
 
 def overlap(info: QuestionInfo, text: str) -> float:
@@ -113,14 +114,17 @@ def _pos_flags(text: str) -> tuple[float, float, float]:
 
 def sentence_features(info: QuestionInfo, hit: Hit, rank: int, index: int, sentence: Sentence,
                       dense_rel: float | None, dense_abs: float | None,
-                      weights: dict[str, float] | None = None) -> list[float]:
-    """The features a candidate answer sentence is scored on (see :data:`FEATURES`)."""
+                      weights: dict[str, float] | None = None, width: int = 1,
+                      idf: Callable[[str], float] | None = None) -> list[float]:
+    """The features a candidate answer (``width`` sentences from ``index`` on, joined in
+    ``sentence``) is scored on (see :data:`FEATURES`)."""
     text = sentence.text
     norm = normalize(text)
     sentences = hit.passage.sentences
     local = weights or {}
     prev_text = sentences[index - 1].text if index > 0 else ""
-    next_text = sentences[index + 1].text if index + 1 < len(sentences) else ""
+    after = index + width
+    next_text = sentences[after].text if after < len(sentences) else ""
     matched = sum(len(u) for u in local if len(u) > 1 and u in norm)
     subject = info.content[:3]
     return [
@@ -155,16 +159,43 @@ def sentence_features(info: QuestionInfo, hit: Hit, rank: int, index: int, sente
         _weighted_overlap(local, prev_text) if local and prev_text else 0.0,
         _weighted_overlap(local, next_text) if local and next_text else 0.0,
         matched / max(len(norm), 1),
+        float(width - 1),
+        _idf_overlap(info, norm, idf) if idf else 0.0,
+        *_anchors(info, norm),
     ]
 
 
-Candidate = tuple[int, Hit, int, Sentence]  # (hit rank, hit, sentence index, sentence)
+def _idf_overlap(info: QuestionInfo, norm: str, idf: Callable[[str], float]) -> float:
+    """Share of the question's words, weighted by their rarity in the whole index, in the sentence."""
+    words = [t for t in info.tokens if t.strip() and t not in info.wh and (len(t) > 1 or not re.match(f"[{CJK}]", t))]
+    total = sum(idf(t) for t in words)
+    return sum(idf(t) for t in words if t in norm) / total if total else 0.0
+
+
+def _anchors(info: QuestionInfo, norm: str) -> tuple[float, float, float]:
+    """How much of the text just before the question word (and just after it) the sentence
+    repeats, and whether a number or date follows the repeated left part."""
+    start, end = longest_suffix_in(info.left, norm, 1) if info.left else (-1, -1)
+    left = (end - start) / len(info.left) if end >= 0 else 0.0
+    right_len = 0
+    for n in range(min(len(info.right), 12), 0, -1):
+        if info.right[:n] in norm:
+            right_len = n
+            break
+    right = right_len / len(info.right) if info.right else 0.0
+    typed = typed_spans("number", norm[end:end + 12]) if end >= 0 else []
+    return left, right, 1.0 if typed and typed[0].start() <= 3 else 0.0
+
+
+Candidate = tuple[int, Hit, int, Sentence, int]  # (hit rank, hit, first sentence, sentence(s), how many)
+PAIR_MAX_CHARS = 150
 
 
 def candidate_features(info: QuestionInfo, hits: list[Hit],
-                       similarity: Callable[[list[str]], list[float]] | None = None
-                       ) -> list[tuple[Candidate, list[float]]]:
-    """Every sentence of the top passages with its features."""
+                       similarity: Callable[[list[str]], list[float]] | None = None,
+                       idf: Callable[[str], float] | None = None) -> list[tuple[Candidate, list[float]]]:
+    """Every sentence of the top passages, and every two neighbouring sentences that fit
+    in :data:`PAIR_MAX_CHARS` (an answer that runs over a sentence end), with features."""
     raw: dict[tuple[int, int], float] = {}
     rel: dict[tuple[int, int], float] = {}
     if similarity is not None:
@@ -175,8 +206,21 @@ def candidate_features(info: QuestionInfo, hits: list[Hit],
             raw = dict(zip(keys, values))
             rel = {k: (v - low) / (high - low + 1e-6) for k, v in raw.items()}
     weights = _local_weights(info, [s.text for h in hits[:ANSWER_POOL] for s in h.passage.sentences])
-    return [((rank, hit, i, s), sentence_features(info, hit, rank, i, s, rel.get((rank, i)), raw.get((rank, i)), weights))
-            for rank, hit in enumerate(hits[:ANSWER_POOL]) for i, s in enumerate(hit.passage.sentences)]
+    out: list[tuple[Candidate, list[float]]] = []
+    for rank, hit in enumerate(hits[:ANSWER_POOL]):
+        sentences = hit.passage.sentences
+        for i, s in enumerate(sentences):
+            out.append(((rank, hit, i, s, 1),
+                        sentence_features(info, hit, rank, i, s, rel.get((rank, i)), raw.get((rank, i)), weights,
+                                          idf=idf)))
+            if i + 1 < len(sentences) and len(s.text) + len(sentences[i + 1].text) <= PAIR_MAX_CHARS:
+                both = Sentence(s.text + sentences[i + 1].text, s.start, sentences[i + 1].end)
+                dense = [v for v in (raw.get((rank, i)), raw.get((rank, i + 1))) if v is not None]
+                dense_rel = [v for v in (rel.get((rank, i)), rel.get((rank, i + 1))) if v is not None]
+                out.append(((rank, hit, i, both, 2),
+                            sentence_features(info, hit, rank, i, both, max(dense_rel, default=None),
+                                              max(dense, default=None), weights, width=2, idf=idf)))
+    return out
 
 
 def relative(features: np.ndarray) -> np.ndarray:
@@ -192,7 +236,7 @@ def _model(path: Path) -> Any:
         return lightgbm.Booster(model_file=str(path))
     except (OSError, lightgbm.basic.LightGBMError) as exc:
         raise ModelError(f"The ranker {path.name} cannot be loaded ({exc}); "
-                         "reinstall the package or run bench/train_sentence_ranker.py.") from exc
+                         "reinstall the package or run bench/train_rankers.py.") from exc
 
 
 def _predict(path: Path, features: list[list[float]]) -> list[float]:

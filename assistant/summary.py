@@ -21,6 +21,7 @@ MIN_SENTENCE_CHARS = 8
 TOPIC_RELEVANCE_FLOOR = 0.75  # topic sentences below this share of the best relevance are left out
 REDUNDANCY = 0.6  # MMR penalty per unit of similarity to a chosen sentence
 DUPLICATE = 0.6  # bigram Jaccard at which a sentence counts as a repeat
+CENTRALITY_WEIGHT = 0.3  # of the article's most central sentence
 
 
 @dataclass
@@ -130,6 +131,8 @@ def summarize_passages(passages: list[Passage], documents: dict[str, str],
     chosen: list[_Unit] = []
     for group in by_article.values():
         central = _centrality(group)
+        top = max(central) or 1.0
+        central = [CENTRALITY_WEIGHT * c / top for c in central]
         scores = []
         for n, (u, c) in enumerate(zip(group, central)):
             position = 0.25 if n == 0 else (0.1 if u.passage.kind == "lead" else 0.0)
