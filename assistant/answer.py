@@ -266,7 +266,6 @@ def build_answer(question: str, hits: list[Hit], documents: dict[str, str],
                 text = "".join(s.text for _, ps in chosen_pairs for _, s in ps)
                 span = _short_answer(info, best.sentence.text)
                 return Answer(question, text, span, True, citations, passages, confidence=round(conf, 3))
-            break
     citation = cite(best.hit.passage, documents, best.hit.score, parts[0][1].start, parts[-1][1].end)
     answer_text = "".join(s.text for _, s in parts)
     if len(answer_text) > ANSWER_MAX_CHARS:

@@ -30,9 +30,9 @@ ANSWER_POOL = 10
 SENTENCE_DENSE_PASSAGES = 4
 
 KINDS = ("number", "date", "place", "person", "org", "list", "other")
-_WHY = re.compile(r"为什么|为何|原因|何故|怎么会")
-_WHAT_IS = re.compile(r"什么是|是什么|指什么|何谓|定义|意思")
-_HOW = re.compile(r"如何|怎样|怎么|方式|方法")
+_WHY = re.compile(r"为什么|为何|原因|何故|怎么会|\bwhy\b", re.I)
+_WHAT_IS = re.compile(r"什么是|是什么|指什么|何谓|定义|意思|\bwhat (?:is|are|does)\b", re.I)
+_HOW = re.compile(r"如何|怎样|怎么|方式|方法|\bhow (?!many|much)", re.I)
 _CAUSE_CUE = re.compile(r"因为|由于|因此|所以|导致|为了|以便|原因")
 _PLACE_CUE = re.compile(r"位于|地处|坐落|处于|[省市县区镇州国]")
 _DEFINE_CUE = re.compile(r"^[^，,。]{0,30}?(?:是|指|为|即)")

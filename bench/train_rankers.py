@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -45,14 +46,19 @@ from assistant.ranker import (
 )
 
 Rows = list[tuple[str, np.ndarray, np.ndarray]]
-COMMON = {"learning_rate": 0.03, "num_leaves": 7, "min_data_in_leaf": 20, "lambda_l2": 1.0, "feature_fraction": 0.8,
+COMMON = {"learning_rate": 0.02, "num_leaves": 7, "min_data_in_leaf": 20, "lambda_l2": 1.0, "feature_fraction": 0.8,
           "bagging_fraction": 0.8, "bagging_freq": 1, "seed": 1, "num_threads": 2, "verbose": -1,
           "deterministic": True, "objective": "lambdarank"}
 SENTENCE_PARAMS = {**COMMON, "label_gain": [0, 1, 2], "lambdarank_truncation_level": 5}
-SENTENCE_ROUNDS = 400
+SENTENCE_ROUNDS = 800
 SPAN_PARAMS = {**COMMON, "learning_rate": 0.05, "label_gain": list(range(11)), "lambdarank_truncation_level": 3}
 SPAN_ROUNDS = 300
 SPAN_SENTENCES = 2  # gold-holding sentences per question to learn spans from
+# Questions in another language share no words with the pages: every AUGMENT_EVERY-th question
+# is also learned from with its word-overlap features zeroed, so the ranker knows that case.
+LEXICAL = ("overlap", "local_overlap", "title", "align_left", "align_right", "lcs", "longest_common", "subject_first",
+           "prev_overlap", "next_overlap", "density", "idf_overlap", "left_anchor", "right_anchor", "typed_after_left")
+AUGMENT_EVERY = 3
 
 
 def graded(cands: list[Candidate], golds: list[str]) -> np.ndarray:
@@ -78,9 +84,11 @@ def _index_of(path: Path) -> Assistant:
     return Assistant(index)
 
 
-def collect(assistant: Assistant, examples: list[Example]) -> tuple[Rows, Rows, list[Any]]:
-    """Sentence rows, span rows (group, features, labels) and what answering needs per question."""
+def collect(assistant: Assistant, examples: list[Example]) -> tuple[Rows, Rows, Rows, list[Any]]:
+    """Sentence rows, their copies without word-overlap features, span rows (group, features,
+    labels) and what answering needs per question."""
     sentence_rows: Rows = []
+    augmented: Rows = []
     span_rows: Rows = []
     cached = []
     for e in examples:
@@ -93,7 +101,12 @@ def collect(assistant: Assistant, examples: list[Example]) -> tuple[Rows, Rows, 
         golds = [g for g in e.answers if g]
         labels = graded([c for c, _ in cands], [_plain(g) for g in golds])
         if labels.any():
-            sentence_rows.append((e.source, relative(np.array([f for _, f in cands])), labels))
+            x = np.array([f for _, f in cands])
+            sentence_rows.append((e.source, relative(x), labels))
+            if AUGMENT_EVERY and len(cached) % AUGMENT_EVERY == 0:
+                x = x.copy()
+                x[:, [FEATURES.index(n) for n in LEXICAL]] = 0.0
+                augmented.append((e.source, relative(x), labels))
         seen: set[str] = set()
         for h in hits[:5]:
             for s in h.passage.sentences:
@@ -106,7 +119,7 @@ def collect(assistant: Assistant, examples: list[Example]) -> tuple[Rows, Rows, 
                 y = np.array([round(10 * max(f1_score(s.text[a:b], g) for g in golds)) for a, b in spans], dtype=float)
                 if y.any():
                     span_rows.append((e.source, relative(x), y))
-    return sentence_rows, span_rows, cached
+    return sentence_rows, augmented, span_rows, cached
 
 
 def train(rows: Rows, params: dict[str, Any], rounds: int) -> lightgbm.Booster:
@@ -164,10 +177,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", type=Path)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--cache", type=Path, help="keep the collected features here (delete it when features change)")
     args = parser.parse_args()
     assistant = _index_of(args.file)
     examples = [e for e in load_examples(args.file)[0] if e.question.strip()]
-    sentence_rows, span_rows, cached = collect(assistant, examples)
+    cache = args.cache
+    if cache and cache.exists():
+        sentence_rows, augmented, span_rows, cached = pickle.loads(cache.read_bytes())
+    else:
+        sentence_rows, augmented, span_rows, cached = collect(assistant, examples)
+        if cache:
+            cache.write_bytes(pickle.dumps((sentence_rows, augmented, span_rows, cached)))
     groups = sorted({e.source for e in examples})
     fold_of = {g: i % args.folds for i, g in enumerate(groups)}
     sentence_cv, linear_cv, span_cv, models = [], [], [], {}
@@ -176,7 +196,7 @@ def main() -> None:
             return [r for r in rows if fold_of[r[0]] != k], [r for r in rows if fold_of[r[0]] == k]
 
         train_rows, test_rows = split(sentence_rows)
-        sentence_model = train(train_rows, SENTENCE_PARAMS, SENTENCE_ROUNDS)
+        sentence_model = train(train_rows + split(augmented)[0], SENTENCE_PARAMS, SENTENCE_ROUNDS)
         sentence_cv.append(top1(test_rows, sentence_model.predict))
         w = train_linear(train_rows)
         linear_cv.append(top1(test_rows, lambda x, w=w: x @ w))
@@ -191,10 +211,10 @@ def main() -> None:
     answers = answer_all(assistant, cached, models, fold_of)
     print("cross-validated end-to-end (each question answered by models that never saw its paragraph):")
     print(json.dumps(score([e for e, _, _ in cached], answers), ensure_ascii=False))
-    train(sentence_rows, SENTENCE_PARAMS, SENTENCE_ROUNDS).save_model(str(MODEL_PATH))
+    train(sentence_rows + augmented, SENTENCE_PARAMS, SENTENCE_ROUNDS).save_model(str(MODEL_PATH))
     train(span_rows, SPAN_PARAMS, SPAN_ROUNDS).save_model(str(SPAN_MODEL_PATH))
     print(f"wrote {MODEL_PATH.name} ({len(FEATURES)} features) and {SPAN_MODEL_PATH.name} "
-          f"({len(SPAN_FEATURES)} features), trained on all {len(sentence_rows)} / {len(span_rows)} groups")
+          f"({len(SPAN_FEATURES)} features), trained on all {len(sentence_rows)} (+{len(augmented)} without word overlap) / {len(span_rows)} groups")
 
 
 if __name__ == "__main__":
