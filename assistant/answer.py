@@ -1,10 +1,12 @@
-"""Passages in, cited extractive answers out (pure functions: no model, no disk).
+"""Passages in, cited extractive answers out.
 
-Sentences of the top passages are scored (retrieval rank, question words found, the
-question's expected answer type, the article title); the best one (with its neighbour
-when it needs it) is the answer. A short answer span is cut out by aligning the question
-around its question word; enumerations come back as lists and table questions are
-answered from the table rows. Weak evidence gives ``found: false``.
+Every sentence of the top passages, and every two neighbouring sentences, is scored by the
+learned sentence ranker (:mod:`assistant.ranker`); the best is the answer, with a second
+sentence when its score is within :data:`SECOND_SENTENCE_GAP` of the best's and both fit in
+:data:`ANSWER_MAX_CHARS`.
+The short answer is the span aligned with the question word for numbers, dates, places,
+people and organisations, else the span ranker's choice. Enumerations come back as lists,
+table superlatives are answered from the table rows, and weak evidence gives ``found: false``.
 """
 
 from __future__ import annotations

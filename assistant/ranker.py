@@ -103,11 +103,16 @@ def _common(question: str, text: str) -> tuple[float, float]:
 
 
 @lru_cache(maxsize=20000)
-def _pos_flags(text: str) -> tuple[float, float, float]:
-    """Whether the sentence names a person, a place, an organisation (jieba POS tags)."""
+def _pos_words(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words and part-of-speech tags of (the start of) a text, memoised."""
     import jieba.posseg
 
-    flags = {flag for word, flag in jieba.posseg.lcut(text[:300]) if len(word) >= 2}
+    return tuple((p.word, p.flag) for p in jieba.posseg.lcut(text[:300]))
+
+
+def _pos_flags(text: str) -> tuple[float, float, float]:
+    """Whether the sentence names a person, a place, an organisation (jieba POS tags)."""
+    flags = {flag for word, flag in _pos_words(text) if len(word) >= 2}
     return tuple(1.0 if any(f.startswith(tag) for f in flags) else 0.0  # type: ignore[return-value]
                  for tag in _POS_TAGS.values())
 
@@ -337,13 +342,6 @@ def span_features(info: QuestionInfo, sentence: str, span: tuple[int, int], alig
         1.0 if _WHAT_IS.search(info.text) else 0.0,
         1.0 if _HOW.search(info.text) else 0.0,
     ]
-
-
-@lru_cache(maxsize=20000)
-def _pos_words(text: str) -> tuple[tuple[str, str], ...]:
-    import jieba.posseg
-
-    return tuple((p.word, p.flag) for p in jieba.posseg.lcut(text[:300]))
 
 
 def best_span(info: QuestionInfo, sentence: str, aligned: str | None, described: str | None) -> str | None:
