@@ -250,6 +250,13 @@ def _predict(path: Path, features: list[list[float]]) -> list[float]:
     return [float(v) for v in _model(path).predict(relative(np.asarray(features, dtype=float)))]
 
 
+def warm_up() -> None:
+    """Load both rankers and jieba's tagger now, so that the first question is not slower."""
+    _model(MODEL_PATH)
+    _model(SPAN_MODEL_PATH)
+    _pos_words("预热")
+
+
 def score(features: list[list[float]]) -> list[float]:
     """The sentence ranker's score of each candidate of one question (higher: more likely the answer)."""
     return _predict(MODEL_PATH, features)

@@ -17,6 +17,7 @@ from typing import Any
 
 import gradio as gr
 
+from . import ranker
 from .answer import Answer, Citation
 from .core import Assistant
 from .errors import AssistantError
@@ -350,4 +351,5 @@ def open_assistant(index_dir: Path, seeds_dir: Path) -> Assistant:
         report = assistant.index(paths, progress)
     for err in report.errors:
         print(f"skipped: {err}")
+    ranker.warm_up()
     return assistant
