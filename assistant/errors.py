@@ -28,7 +28,7 @@ class IndexError_(AssistantError):  # noqa: N801 - avoid shadowing the builtin I
 
 
 class ModelError(AssistantError):
-    """No embedding model named in models.txt could be loaded."""
+    """A model could not be loaded or used: no embedding model of models.txt, or a broken ranker."""
 
 
 class QueryError(AssistantError):

@@ -1,11 +1,13 @@
-"""Which sentence answers the question: candidate features and the learned ranker.
+"""Which sentence answers the question, and which span of it is the short answer: the learned rankers.
 
-Every sentence of the top passages is described by :data:`FEATURES` (words and character
-pairs shared with the question, dense similarity, retrieval rank, the article title, the
-answer type the question expects and whether the sentence holds one, alignment around the
-question word, neighbours, position). Each feature is also taken relative to the best and
-the mean of the question's candidates, and a LightGBM LambdaRank model
-(``sentence_ranker.txt``, learned by ``bench/train_rankers.py``) scores them.
+Every sentence of the top passages, and every two neighbouring sentences, is described by
+:data:`FEATURES` (words and character pairs shared with the question, dense similarity,
+retrieval rank, the article title, the answer type the question expects and whether the
+sentence holds one, alignment around the question word, neighbours, position); candidate
+short answers (clause windows, typed spans, aligned spans) by :data:`SPAN_FEATURES`. Each
+feature is also taken relative to the best and the mean of the question's candidates, and a
+LightGBM LambdaRank model scores them (``sentence_ranker.txt`` and ``span_ranker.txt``,
+learned by ``bench/train_rankers.py``, which reports their cross-validated quality).
 """
 
 from __future__ import annotations
@@ -247,7 +249,13 @@ def _model(path: Path) -> Any:
 def _predict(path: Path, features: list[list[float]]) -> list[float]:
     if not features:
         return []
-    return [float(v) for v in _model(path).predict(relative(np.asarray(features, dtype=float)))]
+    import lightgbm
+
+    try:
+        return [float(v) for v in _model(path).predict(relative(np.asarray(features, dtype=float)))]
+    except lightgbm.basic.LightGBMError as exc:  # a model learned on other features
+        raise ModelError(f"The ranker {path.name} does not fit this version ({exc}); "
+                         "reinstall the package or run bench/train_rankers.py.") from exc
 
 
 def warm_up() -> None:

@@ -60,3 +60,15 @@ def test_a_broken_model_file_is_a_clear_error(tmp_path: Path) -> None:
     broken.write_text("not a model", encoding="utf-8")
     with pytest.raises(ModelError, match="broken_ranker.txt"):
         ranker._model(broken)
+
+
+def test_a_ranker_learned_on_other_features_is_a_clear_error(tmp_path: Path) -> None:
+    import lightgbm
+    import numpy as np
+
+    x = np.random.default_rng(0).random((40, 3))
+    data = lightgbm.Dataset(x, (x[:, 0] > 0.5).astype(float), group=[10, 10, 10, 10])
+    old = tmp_path / "old_ranker.txt"
+    lightgbm.train({"objective": "lambdarank", "verbose": -1, "min_data_in_leaf": 2}, data, 2).save_model(str(old))
+    with pytest.raises(ModelError, match="old_ranker.txt"):
+        ranker._predict(old, [[0.0] * len(ranker.FEATURES)])
