@@ -51,7 +51,7 @@ FEATURES = ("overlap", "local_overlap", "dense_rel", "dense_abs", "dense_measure
             "define_cue", "subject_first",
             # where it sits, and its neighbours
             "position", "passage_sentences", "prev_overlap", "next_overlap", "density", "pair",
-            "idf_overlap", "left_anchor", "right_anchor", "typed_after_left")
+            "idf_overlap", "left_anchor", "right_anchor", "typed_after_left", "predicate_overlap")
 
 
 def overlap(info: QuestionInfo, text: str) -> float:
@@ -169,7 +169,17 @@ def sentence_features(info: QuestionInfo, hit: Hit, rank: int, index: int, sente
         float(width - 1),
         _idf_overlap(info, norm, idf) if idf else 0.0,
         *_anchors(info, norm),
+        _predicate_overlap(local, normalize(hit.passage.context), norm),
     ]
+
+
+def _predicate_overlap(weights: dict[str, float], title: str, norm: str) -> float:
+    """Share of the question's character pairs that are not in the article's title (what is
+    asked about the topic rather than the topic's name) found in the sentence: the answering
+    sentence often says 她 or 该 instead of the name, but repeats the rest."""
+    rest = {u: w for u, w in weights.items() if len(u) == 2 and u not in title}
+    total = sum(rest.values())
+    return sum(w for u, w in rest.items() if u in norm) / total if total else 0.0
 
 
 def _idf_overlap(info: QuestionInfo, norm: str, idf: Callable[[str], float]) -> float:
