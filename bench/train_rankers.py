@@ -57,7 +57,8 @@ SPAN_SENTENCES = 2  # gold-holding sentences per question to learn spans from
 # Questions in another language share no words with the pages: every AUGMENT_EVERY-th question
 # is also learned from with its word-overlap features zeroed, so the ranker knows that case.
 LEXICAL = ("overlap", "local_overlap", "title", "align_left", "align_right", "lcs", "longest_common", "subject_first",
-           "prev_overlap", "next_overlap", "density", "idf_overlap", "left_anchor", "right_anchor", "typed_after_left")
+           "prev_overlap", "next_overlap", "density", "idf_overlap", "left_anchor", "right_anchor", "typed_after_left",
+           "predicate_overlap")
 AUGMENT_EVERY = 3
 
 
