@@ -119,6 +119,12 @@ def _pos_flags(text: str) -> tuple[float, float, float]:
                  for tag in _POS_TAGS.values())
 
 
+def _pos_flags_of(sentences: list[Sentence]) -> tuple[float, ...]:
+    """:func:`_pos_flags` of sentences read together: those of each (memoised), so a pair
+    costs no tagging of its own."""
+    return tuple(max(flags) for flags in zip(*(_pos_flags(s.text) for s in sentences)))
+
+
 def sentence_features(info: QuestionInfo, hit: Hit, rank: int, index: int, sentence: Sentence,
                       dense_rel: float | None, dense_abs: float | None,
                       weights: dict[str, float] | None = None, width: int = 1,
@@ -156,7 +162,7 @@ def sentence_features(info: QuestionInfo, hit: Hit, rank: int, index: int, sente
         1.0 if _HOW.search(info.text) else 0.0,
         1.0 if re.search(r"\d", text) else 0.0,
         1.0 if _YEAR.search(text) else 0.0,
-        *_pos_flags(text),
+        *_pos_flags_of(sentences[index:index + width] if width > 1 else [sentence]),
         1.0 if _CAUSE_CUE.search(text) else 0.0,
         1.0 if _PLACE_CUE.search(text) else 0.0,
         1.0 if _DEFINE_CUE.search(text) else 0.0,
