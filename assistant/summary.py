@@ -78,7 +78,7 @@ def _centrality(units: list[_Unit]) -> list[float]:
     n = len(units)
     if n < 2:
         return [1.0] * n
-    return [sum(jaccard(set(u.grams), set(v.grams)) for v in units if v is not u) / (n - 1) for u in units]
+    return [sum(jaccard(u.grams, v.grams) for v in units if v is not u) / (n - 1) for u in units]
 
 
 def _select(units: list[_Unit], scores: list[float], budget_chars: int, max_sentences: int,
@@ -90,7 +90,7 @@ def _select(units: list[_Unit], scores: list[float], budget_chars: int, max_sent
     while pool and len(chosen) < max_sentences:
         best_i, best_val = None, float("-inf")
         for i in pool:
-            sim = max((jaccard(set(units[i].grams), set(c.grams)) for c in chosen), default=0.0)
+            sim = max((jaccard(units[i].grams, c.grams) for c in chosen), default=0.0)
             if sim >= DUPLICATE:
                 continue
             val = scores[i] - redundancy * sim
@@ -136,7 +136,7 @@ def summarize_passages(passages: list[Passage], documents: dict[str, str],
         scores = []
         for n, (u, c) in enumerate(zip(group, central)):
             position = 0.25 if n == 0 else (0.1 if u.passage.kind == "lead" else 0.0)
-            title_overlap = jaccard(set(u.grams), char_ngrams(u.passage.article)) * 0.5
+            title_overlap = jaccard(u.grams, char_ngrams(u.passage.article)) * 0.5
             figures = min(0.2, 0.05 * len(re.findall(r"\d+(?:\.\d+)?", u.sentence.text)))
             caption = -0.15 if u.passage.kind == "caption" else 0.0
             scores.append(c + position + title_overlap + figures + caption)
@@ -164,7 +164,7 @@ def summarize_topic(topic: str, hits: list[Hit], documents: dict[str, str],
                 continue
             u = _Unit(h.passage, s, len(units), frozenset(char_ngrams(s.text)))
             units.append(u)
-            lexical = len(topic_grams & set(u.grams)) / max(len(topic_grams), 1)
+            lexical = len(topic_grams & u.grams) / max(len(topic_grams), 1)
             relevance.append(h.score + lexical)
     if not units:
         return Summary(topic, "", [])

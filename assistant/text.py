@@ -12,6 +12,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import cn2an
@@ -221,7 +222,7 @@ def char_ngrams(text: str, n: int = 2) -> set[str]:
     return {t[i : i + n] for i in range(max(len(t) - n + 1, 1))} if t else set()
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
+def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     """Jaccard similarity of two sets (0 when both are empty)."""
     if not a or not b:
         return 0.0
