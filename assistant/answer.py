@@ -233,7 +233,8 @@ def build_answer(question: str, hits: list[Hit], documents: dict[str, str],
                 n = _ordinal_value(ordinal.group(1))
                 if 1 <= n <= len(items):
                     text, s = items[n - 1]
-                    c = cite(best.hit.passage, documents, best.hit.score, s.start, s.end)
+                    owner = next(p for p in para if s in p.sentences)
+                    c = cite(owner, documents, best.hit.score, s.start, s.end)
                     return Answer(question, text, text, True, [c], passages, items=[text],
                                   confidence=round(conf, 3))
             else:

@@ -79,11 +79,20 @@ def analyse(question: str) -> QuestionInfo:
 
 def resolve_followup(question: str, history: list[str]) -> str:
     """The question as a search query: a short follow-up (``第三件是什么``, ``它在哪里``)
-    borrows the previous question's topic."""
+    borrows the topic of the latest earlier question that was not itself a follow-up, so
+    ``第三件是什么`` then ``第十五件呢`` both ask about the same list."""
     q = question.strip()
-    if history and len(q) <= 14 and FOLLOWUP.search(q):
-        return f"{history[-1]} {q}"
-    return q
+    if not (history and _is_followup(q)):
+        return q
+    topic = next((h.strip() for h in reversed(history) if h.strip() and not _is_followup(h.strip())), "")
+    return f"{topic} {q}" if topic else q
+
+
+def _is_followup(question: str) -> bool:
+    return len(question) <= FOLLOWUP_MAX_CHARS and bool(FOLLOWUP.search(question))
+
+
+FOLLOWUP_MAX_CHARS = 14
 
 
 # ----------------------------------------------------------------------------- spans

@@ -137,8 +137,22 @@ def render_stats(assistant: Assistant) -> str:
 # ----------------------------------------------------------------------------- handlers
 
 
+def _message_text(content: Any) -> str:
+    """The plain text of one chat message's content, in any shape Gradio passes it: a string,
+    a ``{"type": "text", "text": ...}`` part, or a list of parts (Gradio 6)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or "") if content.get("type", "text") == "text" else ""
+    if isinstance(content, (list, tuple)):
+        return "".join(_message_text(part) for part in content)
+    return ""
+
+
 def _messages_history(history: list[dict[str, Any]]) -> list[str]:
-    return [m["content"] for m in history if m.get("role") == "user" and isinstance(m.get("content"), str)]
+    """The user's earlier questions, oldest first, from the chat's message list."""
+    texts = (_message_text(m.get("content")).strip() for m in history if m.get("role") == "user")
+    return [t for t in texts if t]
 
 
 def ask_api(assistant: Assistant, question: str, history_json: str = "[]") -> dict[str, Any]:

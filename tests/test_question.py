@@ -26,3 +26,5 @@ def test_descriptive_answers_and_follow_ups() -> None:
                        "魏氏著有《魏夫人集》，词作多写闺情及吟咏景物，善于化用唐人诗句。").startswith("闺情及吟咏景物")
     assert resolve_followup("第三件是什么", ["山西2026年15件民生实事是什么"]) == "山西2026年15件民生实事是什么 第三件是什么"
     assert resolve_followup("太原今年新建几所学校？", ["山西2026年15件民生实事是什么"]) == "太原今年新建几所学校？"
+    assert resolve_followup("第十五件呢", ["山西2026年15件民生实事是什么", "第三件是什么"]) == \
+        "山西2026年15件民生实事是什么 第十五件呢"

@@ -76,25 +76,68 @@ def test_upload_good_and_bad_files(client, tmp_path: Path, seeds_assistant: Assi
     assert seeds_assistant.stats()["files"] == before
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")
-def test_browser_asks_and_shows_fifteen_items_with_sources(app: str, tmp_path: Path) -> None:
+def test_chat_history_reads_gradio_message_parts() -> None:
+    from assistant.ui import _messages_history
+
+    history = [{"role": "user", "content": [{"type": "text", "text": "山西2026年15件民生实事是什么"}]},
+               {"role": "assistant", "content": [{"type": "text", "text": "<ol>…</ol>"}]},
+               {"role": "user", "content": "第三件是什么"},
+               {"role": "user", "content": [{"type": "file", "file": {"path": "x.png"}}]}]
+    assert _messages_history(history) == ["山西2026年15件民生实事是什么", "第三件是什么"]
+
+
+@pytest.fixture
+def browser():
     from playwright.sync_api import sync_playwright
 
+    if shutil.which("chromium") is None:
+        pytest.skip("Debian's chromium is not installed")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(app)
-        page.locator("#question textarea").fill("山西2026年15件民生实事是什么")
-        page.locator("#ask").click()
-        page.wait_for_function("document.querySelectorAll('#chatbot ol li').length >= 15", timeout=60_000)
-        assert page.locator("#chatbot ol li").count() == 15
-        page.wait_for_selector("#sources details", timeout=30_000)
-        sources = page.locator("#sources").inner_text()
-        assert "001_f0849b058b181496.txt" in sources and "十五件民生实事" in sources
-        assert page.locator("#sources mark").count() >= 1
-        shot = tmp_path / "chat.png"
-        page.screenshot(path=str(shot), full_page=True)
-        assert shot.stat().st_size > 10_000
-        browser.close()
+        b = p.chromium.launch(executable_path=shutil.which("chromium"),
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+def _ask_in_chat(page, question: str, replies: int) -> str:
+    """Type a question, press Ask, and return the text of the ``replies``-th answer."""
+    page.locator("#question textarea").fill(question)
+    page.locator("#ask").click()
+    bot = "#chatbot [data-testid='bot']"
+    page.wait_for_function(
+        f"document.querySelectorAll(\"{bot}\").length >= {replies} && "
+        "!document.querySelector('#chatbot .generating, #chatbot .pending')", timeout=60_000)
+    page.wait_for_timeout(500)  # the last streamed piece
+    return page.locator(bot).nth(replies - 1).inner_text()
+
+
+@pytest.mark.browser
+def test_browser_follow_up_questions_use_the_chat_history(app: str, browser) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app)
+    first = _ask_in_chat(page, "山西2026年15件民生实事是什么", 1)
+    assert "内镜检查3万名" in first and "新型公共文化空间" in first
+    third = _ask_in_chat(page, "第三件是什么", 2)
+    assert "内镜检查3万名" in third and "导游" not in third
+    page.wait_for_function("document.querySelector('#sources').innerText.includes('内镜检查')", timeout=30_000)
+    card = page.locator("#sources details").first.inner_text()
+    assert "001_f0849b058b181496.txt" in card and "第2段" in card  # the enumeration's paragraph
+    last = _ask_in_chat(page, "第十五件呢", 3)
+    assert "打造80个新型公共文化空间" in last
+
+
+@pytest.mark.browser
+def test_browser_asks_and_shows_fifteen_items_with_sources(app: str, browser, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app)
+    page.locator("#question textarea").fill("山西2026年15件民生实事是什么")
+    page.locator("#ask").click()
+    page.wait_for_function("document.querySelectorAll('#chatbot ol li').length >= 15", timeout=60_000)
+    assert page.locator("#chatbot ol li").count() == 15
+    page.wait_for_selector("#sources details", timeout=30_000)
+    sources = page.locator("#sources").inner_text()
+    assert "001_f0849b058b181496.txt" in sources and "十五件民生实事" in sources
+    assert page.locator("#sources mark").count() >= 1
+    shot = tmp_path / "chat.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
