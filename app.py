@@ -11,7 +11,7 @@ import argparse
 import os
 from pathlib import Path
 
-from assistant.config import DEFAULT_INDEX_DIR, DEFAULT_SEEDS_DIR, PROJECT_ROOT
+from assistant.config import DEFAULT_INDEX_DIR, DEFAULT_SEEDS_DIR, MAX_UPLOAD_BYTES, PROJECT_ROOT
 from assistant.ui import CSS, build_demo, open_assistant
 
 parser = argparse.ArgumentParser(description=__doc__)
@@ -26,4 +26,4 @@ assistant = open_assistant(args.index, args.seeds)
 demo = build_demo(assistant, upload_dir=PROJECT_ROOT / "data" / "uploads")
 
 if __name__ == "__main__":
-    demo.launch(server_name=args.host, server_port=args.port, css=CSS, max_file_size="20mb")
+    demo.launch(server_name=args.host, server_port=args.port, css=CSS, max_file_size=MAX_UPLOAD_BYTES)

@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
-from .answer import Answer, Citation
+from .answer import Answer
 from .chunking import Passage, Sentence
+from .citation import Citation
 from .config import DEFAULT_SETTINGS, Settings
-from .core import Assistant, IndexReport
-from .errors import AssistantError, DocumentError, IndexError_, ModelError, QueryError
+from .core import Assistant, Stats
+from .errors import AssistantError, DocumentError, IndexFolderError, ModelError, QueryError
+from .index import ArticleRecord
+from .ingest import IndexReport
+from .ranker import Ranker, Rankers, load_rankers
 from .summary import Summary, SummarySentence
 
 __all__ = [
     "Answer",
+    "ArticleRecord",
     "Assistant",
     "AssistantError",
     "Citation",
     "DEFAULT_SETTINGS",
     "DocumentError",
-    "IndexError_",
+    "IndexFolderError",
     "IndexReport",
     "ModelError",
     "Passage",
     "QueryError",
+    "Ranker",
+    "Rankers",
     "Sentence",
     "Settings",
+    "Stats",
     "Summary",
     "SummarySentence",
+    "load_rankers",
 ]

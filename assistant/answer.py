@@ -1,56 +1,44 @@
 """Passages in, cited extractive answers out.
 
-Every sentence of the top passages, and every two neighbouring sentences, is scored by the
-learned sentence ranker (:mod:`assistant.ranker`); the best is the answer, with a second
-sentence when its score is within :data:`SECOND_SENTENCE_GAP` of the best's and both fit in
-:data:`ANSWER_MAX_CHARS`.
-The short answer is the span aligned with the question word for numbers, dates, places,
-people and organisations, else the span ranker's choice. Enumerations come back as lists,
-table superlatives are answered from the table rows, and weak evidence gives ``found: false``.
+:func:`build_answer` tries, in turn: a table superlative answered from the table's rows
+(:func:`table_reply`); ``found: false`` when the evidence is weak (:func:`confidence`); an
+enumeration for a list or ordinal question (:func:`list_reply`); and otherwise the sentence
+the learned ranker scores best (:func:`sentence_reply`), with a second sentence when its
+score is within :data:`~assistant.config.SECOND_SENTENCE_GAP` of the best's and both fit in
+:data:`~assistant.config.ANSWER_MAX_CHARS`. The short answer is decided by
+:func:`assistant.short_answer.short_answer`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from . import ranker
+from .candidates import Candidate, candidates, overlap
 from .chunking import Passage, Sentence
-from .config import DEFAULT_SETTINGS, Settings
-from .question import (
-    ORDINAL,
-    SUPERLATIVE,
-    QuestionInfo,
-    analyse,
-    clause_span,
-    content_units,
-    short_span,
+from .citation import Citation, cite
+from .config import (
+    ANSWER_MAX_CHARS,
+    CLAUSE_SENTENCE_MAX,
+    CONTEXT_MIN_CHARS,
+    DEFAULT_SETTINGS,
+    DENSE_FLOOR_OTHER,
+    DENSE_FLOOR_ZH,
+    DENSE_SPAN,
+    LIST_MIN_ITEMS,
+    LIST_MIN_OVERLAP,
+    SECOND_SENTENCE_GAP,
+    Settings,
 )
-from .ranker import candidate_features, overlap
+from .question import ORDINAL, SUPERLATIVE, QuestionInfo, analyse, content_units, ordinal_value
+from .ranker import Rankers
 from .search import Hit
-from .text import CJK, normalize
+from .short_answer import short_answer
+from .text import CJK, CLAUSE, normalize
 
 NOT_FOUND = "所索引的版面中没有找到这个问题的答案。下面是最接近的段落，供参考。"
-
-
-@dataclass
-class Citation:
-    """A cited span of a source file: ``text`` is exactly ``document[start:end]``."""
-
-    source: str
-    article: str
-    paragraph: int
-    start: int
-    end: int
-    text: str
-    score: float
-    article_id: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
 
 
 @dataclass
@@ -72,28 +60,67 @@ class Answer:
         return asdict(self)
 
 
-def cite(passage: Passage, documents: dict[str, str], score: float,
-         start: int | None = None, end: int | None = None) -> Citation:
-    """A citation of a passage, or of the part ``start:end`` of its file."""
-    s = passage.start if start is None else start
-    e = passage.end if end is None else end
-    return Citation(passage.source, passage.article, passage.paragraph, s, e,
-                    documents.get(passage.source, "")[s:e], round(float(score), 4), passage.article_id)
+@dataclass(frozen=True)
+class Evidence:
+    """What answering reads besides the hits, all from the loaded index.
 
+    Attributes:
+        documents: file name → decoded text, for exact citation text.
+        paragraph_of: all passages of a passage's paragraph (for lists) or table (for rows).
+        idf: a token's inverse document frequency in the index.
+        similarity: dense similarity of sentences to the query (None: not measured).
+    """
 
-# ----------------------------------------------------------------------------- sentence choice
+    documents: dict[str, str]
+    paragraph_of: Callable[[Passage], list[Passage]] = lambda p: [p]
+    idf: Callable[[str], float] = lambda t: 1.0
+    similarity: Callable[[list[str]], list[float]] | None = None
 
 
 @dataclass(frozen=True)
-class _Candidate:
-    hit_rank: int
-    hit: Hit
-    index: int  # sentence index in the passage
-    sentence: Sentence  # the sentence, or two neighbouring sentences joined
-    score: float
-    width: int = 1  # how many sentences
+class Reply:
+    """What one answering strategy found: the answer text, its short answer and citations."""
+
+    text: str
+    short: str | None
+    citations: list[Citation]
+    items: list[str] = field(default_factory=list)
 
 
+def build_answer(question: str, hits: list[Hit], evidence: Evidence, rankers: Rankers,
+                 settings: Settings = DEFAULT_SETTINGS, k: int = DEFAULT_SETTINGS.top_k,
+                 query: str | None = None) -> Answer:
+    """Choose and cite the answering sentence(s) from ranked hits.
+
+    Args:
+        question: the question as asked.
+        hits: ranked passages (more than ``k`` lets sentences from lower passages compete).
+        evidence: the index's texts and tables the answer reads.
+        rankers: the learned sentence and span rankers.
+        settings: the no-answer threshold and the answer length.
+        k: passages to report.
+        query: the search query (a follow-up resolved with its topic), if different.
+    """
+    passages = [cite(h.passage, evidence.documents, h.score) for h in hits[:k]]
+    info = analyse(question)
+    q_info = analyse(query) if query and query != question else info
+    conf = round(confidence(q_info, hits, evidence.idf), 3)
+    reply = table_reply(info, hits, evidence)
+    if reply is None and (not hits or conf < settings.no_answer_threshold):
+        return Answer(question, "", None, False, [], passages, message=NOT_FOUND, confidence=conf)
+    if reply is None:
+        ranked = rank_candidates(q_info, hits, evidence, rankers)
+        reply = (list_reply(info, q_info, ranked, hits, evidence)
+                 or sentence_reply(info, q_info, ranked, evidence, rankers, settings))
+    return Answer(question, reply.text, reply.short, True, reply.citations, passages, items=reply.items,
+                  confidence=conf)
+
+
+def rank_candidates(info: QuestionInfo, hits: list[Hit], evidence: Evidence, rankers: Rankers) -> list[Candidate]:
+    """The candidate answers of the hits, each with the sentence ranker's score."""
+    found = candidates(info, hits, evidence.similarity, evidence.idf)
+    scores = rankers.sentence.score([list(c.features) for c in found])
+    return [replace(c, score=v) for c, v in zip(found, scores)]
 
 
 def confidence(info: QuestionInfo, hits: list[Hit], idf: Callable[[str], float] | None = None) -> float:
@@ -120,12 +147,56 @@ def confidence(info: QuestionInfo, hits: list[Hit], idf: Callable[[str], float] 
     return 0.5 * coverage + 0.5 * dense_part if content else dense_part
 
 
-DENSE_FLOOR_ZH = 0.82
-DENSE_FLOOR_OTHER = 0.69
-DENSE_SPAN = 0.12
+# ----------------------------------------------------------------------------- tables
 
 
-# ----------------------------------------------------------------------------- lists and tables
+def table_reply(info: QuestionInfo, hits: list[Hit], evidence: Evidence) -> Reply | None:
+    """A superlative question (``哪个县综合指数最低``) answered from the rows of a retrieved
+    table: a named column of a table among the top hits is evidence enough."""
+    if not hits or not SUPERLATIVE.search(info.text):
+        return None
+    table_hits = [h for h in hits[:5] if h.passage.kind == "table_row"]
+    if not table_hits:
+        return None
+    rows = [p for p in evidence.paragraph_of(table_hits[0].passage) if p.kind == "table_row"]
+    found = table_answer(info, rows)
+    if not found:
+        return None
+    row, name = found
+    return Reply(row.text, name, [cite(row, evidence.documents, table_hits[0].score)])
+
+
+def _number(text: str) -> float | None:
+    m = re.search(r"-?\d+(?:\.\d+)?", text.replace(",", ""))
+    return float(m.group()) if m else None
+
+
+def table_answer(info: QuestionInfo, rows: list[Passage]) -> tuple[Passage, str] | None:
+    """Answer a superlative question from table rows, read as their cells.
+
+    Returns:
+        The winning row and its first cell, or None when the question names no column.
+    """
+    sup = SUPERLATIVE.search(info.text)
+    if not sup or not rows or not rows[0].cells:
+        return None
+    header = [h for h, _ in rows[0].cells]
+    q = normalize(info.text).replace(" ", "")
+    names = [normalize(re.sub(r"\(.*?\)|（.*?）", "", h)).replace(" ", "") for h in header]
+    numeric = [i for i in range(len(header)) if i > 0 and names[i] and names[i] in q]
+    if not numeric:
+        return None
+    column = max(numeric, key=lambda i: len(names[i]))
+    values = [(row, _number(row.cells[column][1]) if column < len(row.cells) else None) for row in rows]
+    valued = [(row, v) for row, v in values if v is not None and row.cells]
+    if not valued:
+        return None
+    pick = min if sup.group(1) in "低小少差" else max
+    best = pick(valued, key=lambda rv: rv[1] or 0.0)[0]
+    return best, best.cells[0][1]
+
+
+# ----------------------------------------------------------------------------- lists
 
 _ITEM_START = re.compile(r"(?:(?<=^)|(?<=[:：;；。]))\s*((?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、是]|"
                          r"[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．](?!\d)|其[一二三四五六七八九十]+[，,、是]))")
@@ -144,160 +215,100 @@ def list_items(sentences: list[Sentence]) -> list[tuple[str, Sentence]]:
     return items
 
 
-def _number(text: str) -> float | None:
-    m = re.search(r"-?\d+(?:\.\d+)?", text.replace(",", ""))
-    return float(m.group()) if m else None
-
-
-def table_answer(info: QuestionInfo, rows: list[Passage]) -> tuple[Passage, str] | None:
-    """Answer a superlative question (``哪个县综合指数最低``) from table rows.
-
-    Returns:
-        The winning row and its first cell, or None when the question names no column.
-    """
-    sup = SUPERLATIVE.search(info.text)
-    if not sup or not rows:
-        return None
-    parsed: list[tuple[Passage, list[tuple[str, str]]]] = []
-    for row in rows:
-        cells = [c.split("：", 1) for c in row.text.split("；")]
-        parsed.append((row, [(c[0], c[1]) if len(c) == 2 else ("", c[0]) for c in cells]))
-    header = [h for h, _ in parsed[0][1]]
-    q = normalize(info.text)
-    names = [normalize(re.sub(r"\(.*?\)|（.*?）", "", h)).replace(" ", "") for h in header]
-    numeric = [i for i in range(len(header)) if i > 0 and names[i] and names[i] in q.replace(" ", "")]
-    if not numeric:
-        return None
-    column = max(numeric, key=lambda i: len(names[i]))
-    values = [(row, _number(cells[column][1]) if column < len(cells) else None, cells) for row, cells in parsed]
-    values = [v for v in values if v[1] is not None]
-    if not values:
-        return None
-    lowest = sup.group(1) in "低小少差"
-    best = (min if lowest else max)(values, key=lambda v: v[1] or 0.0)
-    return best[0], best[2][0][1]
-
-
-# ----------------------------------------------------------------------------- the answer
-
-
-def build_answer(question: str, hits: list[Hit], documents: dict[str, str],
-                 settings: Settings = DEFAULT_SETTINGS, k: int = DEFAULT_SETTINGS.top_k,
-                 query: str | None = None,
-                 paragraph_of: Callable[[Passage], list[Passage]] | None = None,
-                 idf: Callable[[str], float] | None = None,
-                 similarity: Callable[[list[str]], list[float]] | None = None) -> Answer:
-    """Choose and cite the answering sentence(s) from ranked hits.
-
-    Args:
-        question: the question as asked.
-        hits: ranked passages (more than ``k`` lets sentences from lower passages compete).
-        documents: file name → decoded text, for exact citation text.
-        settings: the no-answer threshold and the answer length.
-        k: passages to report.
-        query: the search query (a follow-up resolved with its topic), if different.
-        paragraph_of: all passages of a hit's paragraph (for lists) or table (for rows).
-        idf: a token's inverse document frequency in the index (for the no-answer check).
-        similarity: dense similarity of sentences to the question (for the best passages).
-    """
-    passages = [cite(h.passage, documents, h.score) for h in hits[:k]]
-    info = analyse(question)
-    q_info = analyse(query) if query and query != question else info
-    conf = confidence(q_info, hits, idf)
-    paragraph_of = paragraph_of or (lambda p: [p])
-
-    # table superlatives: a named column of a retrieved table is evidence enough
-    if hits and SUPERLATIVE.search(info.text):
-        table_hits = [h for h in hits[:5] if h.passage.kind == "table_row"]
-        if table_hits:
-            rows = [p for p in paragraph_of(table_hits[0].passage) if p.kind == "table_row"]
-            found = table_answer(info, rows)
-            if found:
-                row, name = found
-                c = cite(row, documents, table_hits[0].score)
-                return Answer(question, row.text, name, True, [c], passages, confidence=round(conf, 3))
-    if not hits or conf < settings.no_answer_threshold:
-        return Answer(question, "", None, False, [], passages, message=NOT_FOUND, confidence=round(conf, 3))
-
-    described = candidate_features(q_info, hits, similarity, idf)
-    scores = ranker.score([f for _, f in described])
-    candidates = [_Candidate(rank, hit, i, s, v, width) for ((rank, hit, i, s, width), _), v in zip(described, scores)]
-    best = max(candidates, key=lambda c: c.score)
-
-    # enumerations
+def list_reply(info: QuestionInfo, q_info: QuestionInfo, ranked: list[Candidate], hits: list[Hit],
+               evidence: Evidence) -> Reply | None:
+    """A list question answered with every item of the enumeration that matches it best, an
+    ordinal question (``第三件是什么``) with one item; each item cited to its own paragraph."""
     ordinal = ORDINAL.search(info.text)
-    if info.kind == "list" or ordinal:
-        para, items = _best_list(best, hits, paragraph_of, q_info)
-        if len(items) >= 3:
-            if ordinal:
-                n = _ordinal_value(ordinal.group(1))
-                if 1 <= n <= len(items):
-                    text, s = items[n - 1]
-                    owner = next(p for p in para if s in p.sentences)
-                    c = cite(owner, documents, best.hit.score, s.start, s.end)
-                    return Answer(question, text, text, True, [c], passages, items=[text],
-                                  confidence=round(conf, 3))
-            else:
-                citations: list[Citation] = []
-                for _, s in items:
-                    owner = next(p for p in para if s in p.sentences)
-                    c = cite(owner, documents, best.hit.score, s.start, s.end)
-                    if not citations or citations[-1].start != c.start:
-                        citations.append(c)
-                texts = [t for t, _ in items]
-                return Answer(question, "\n".join(texts), None, True, citations, passages, items=texts,
-                              confidence=round(conf, 3))
+    if not (info.kind == "list" or ordinal):
+        return None
+    best = max(ranked, key=lambda c: c.score)
+    para, items = _best_list(best, hits, evidence.paragraph_of, q_info)
+    if len(items) < LIST_MIN_ITEMS:
+        return None
 
-    if best.width == 2:  # the answer runs over a sentence end
-        parts = [(i, best.hit.passage.sentences[i]) for i in (best.index, best.index + 1)]
-    else:
-        parts = _with_context(best)
-    if settings.answer_max_sentences > 1 and best.width == 1:
-        ranked = sorted((c for c in candidates if c.width == 1), key=lambda c: -c.score)
-        taken = {(best.hit.passage.id, i) for i, _ in parts}
-        for other in ranked[1:4]:
-            if (other.hit.passage.id, other.index) in taken or other.sentence.text == best.sentence.text:
-                continue
-            if other.score < best.score - SECOND_SENTENCE_GAP:
-                break
-            extra = len(other.sentence.text)
-            if sum(len(s.text) for _, s in parts) + extra <= ANSWER_MAX_CHARS:
-                chosen_pairs = [(best, parts), (other, [(other.index, other.sentence)])]
-                chosen_pairs.sort(key=lambda cp: (cp[0].hit.passage.source, cp[1][0][1].start))
-                citations = [cite(c.hit.passage, documents, c.hit.score, ps[0][1].start, ps[-1][1].end)
-                             for c, ps in chosen_pairs]
-                text = "".join(s.text for _, ps in chosen_pairs for _, s in ps)
-                span = _short_answer(info, best.sentence.text)
-                return Answer(question, text, span, True, citations, passages, confidence=round(conf, 3))
-    citation = cite(best.hit.passage, documents, best.hit.score, parts[0][1].start, parts[-1][1].end)
-    answer_text = "".join(s.text for _, s in parts)
-    if len(answer_text) > ANSWER_MAX_CHARS:
-        answer_text, citation = _trimmed(q_info, answer_text, citation, documents)
-    span = _short_answer(info, best.sentence.text)
-    return Answer(question, answer_text, span, True, [citation], passages, confidence=round(conf, 3))
+    def cited(s: Sentence) -> Citation:
+        owner = next(p for p in para if s in p.sentences)
+        return cite(owner, evidence.documents, best.hit.score, s.start, s.end)
+
+    if ordinal:
+        n = ordinal_value(ordinal.group(1))
+        if not 1 <= n <= len(items):
+            return None
+        text, s = items[n - 1]
+        return Reply(text, text, [cited(s)], [text])
+    citations: list[Citation] = []
+    for _, s in items:
+        c = cited(s)
+        if not citations or citations[-1].start != c.start:
+            citations.append(c)
+    texts = [t for t, _ in items]
+    return Reply("\n".join(texts), None, citations, texts)
 
 
-TYPED_KINDS = frozenset({"number", "date", "place", "person", "org"})
+def _best_list(best: Candidate, hits: list[Hit], paragraph_of: Callable[[Passage], list[Passage]],
+               info: QuestionInfo) -> tuple[list[Passage], list[tuple[str, Sentence]]]:
+    """The enumeration that answers a list question: in the best sentence's paragraph, or
+    in one of the top three passages whose paragraph matches the question best."""
+    options = []
+    for rank, hit in enumerate([best.hit] + hits[:3]):
+        para = paragraph_of(hit.passage)
+        items = list_items([s for p in para for s in p.sentences])
+        if len(items) >= LIST_MIN_ITEMS:
+            text = "".join(p.text for p in para)[:200]
+            shared = overlap(info, hit.passage.context + text)
+            if shared >= LIST_MIN_OVERLAP:
+                options.append((shared - 0.02 * rank, para, items))
+    if not options:
+        return [], []
+    _, para, items = max(options, key=lambda o: o[0])
+    return para, items
 
 
-def _short_answer(info: QuestionInfo, sentence: str) -> str | None:
-    """The short answer span in the best sentence: for a question asking for a number,
-    date, place, person or organisation, the span that aligns with the question word;
-    otherwise (or when none aligns) the span ranker's choice among the aligned span, the
-    descriptive clause, typed spans and clause windows."""
-    aligned = short_span(info, sentence)
-    if aligned and info.kind in TYPED_KINDS:
-        return aligned
-    return ranker.best_span(info, sentence, aligned, clause_span(info, sentence))
+# ----------------------------------------------------------------------------- sentences
 
 
-_CLAUSES = re.compile(r"[^，,；;。！？!?]+[，,；;。！？!?]*")
+def sentence_reply(info: QuestionInfo, q_info: QuestionInfo, ranked: list[Candidate], evidence: Evidence,
+                   rankers: Rankers, settings: Settings) -> Reply:
+    """The best-scored sentence (with the context it needs), and a second sentence when the
+    ranker rates it nearly as high and both fit; trimmed when too long."""
+    best = max(ranked, key=lambda c: c.score)
+    parts = ([best.hit.passage.sentences[i] for i in (best.index, best.index + 1)] if best.width == 2
+             else _with_context(best))
+    short = short_answer(info, best.sentence.text, rankers.span)
+    second = _second(best, parts, ranked) if settings.answer_max_sentences > 1 and best.width == 1 else None
+    if second is not None:
+        chosen = sorted([(best, parts), (second, [second.sentence])],
+                        key=lambda cp: (cp[0].hit.passage.source, cp[1][0].start))
+        citations = [cite(c.hit.passage, evidence.documents, c.hit.score, ps[0].start, ps[-1].end)
+                     for c, ps in chosen]
+        return Reply("".join(s.text for _, ps in chosen for s in ps), short, citations)
+    citation = cite(best.hit.passage, evidence.documents, best.hit.score, parts[0].start, parts[-1].end)
+    text = "".join(s.text for s in parts)
+    if len(text) > ANSWER_MAX_CHARS:
+        text, citation = trimmed(q_info, text, citation)
+    return Reply(text, short, [citation])
 
 
-def _trimmed(info: QuestionInfo, text: str, citation: Citation, documents: dict[str, str]) -> tuple[str, Citation]:
+def _second(best: Candidate, parts: list[Sentence], ranked: list[Candidate]) -> Candidate | None:
+    """A second single sentence scored within the gap of the best that fits beside it."""
+    singles = sorted((c for c in ranked if c.width == 1), key=lambda c: -c.score)
+    taken = {(best.hit.passage.id, best.hit.passage.sentences.index(s)) for s in parts}
+    for other in singles[1:4]:
+        if (other.hit.passage.id, other.index) in taken or other.sentence.text == best.sentence.text:
+            continue
+        if other.score < best.score - SECOND_SENTENCE_GAP:
+            return None
+        if sum(len(s.text) for s in parts) + len(other.sentence.text) <= ANSWER_MAX_CHARS:
+            return other
+    return None
+
+
+def trimmed(info: QuestionInfo, text: str, citation: Citation) -> tuple[str, Citation]:
     """A run-on answer cut to the clauses around what the question asks, at most
-    :data:`ANSWER_MAX_CHARS` long; kept whole when the cut cannot be cited exactly."""
-    clauses = [m.group() for m in _CLAUSES.finditer(text)]
+    :data:`~assistant.config.ANSWER_MAX_CHARS` long; kept whole when the cut cannot be cited
+    exactly."""
+    clauses = [m.group() for m in CLAUSE.finditer(text)]
     units = content_units(info.text)
     best, best_score = "", -1.0
     for i in range(len(clauses)):
@@ -310,29 +321,22 @@ def _trimmed(info: QuestionInfo, text: str, citation: Citation, documents: dict[
             score = sum(len(u) for u in units if u in norm) - 0.001 * len(window)
             if score > best_score:
                 best, best_score = window, score
-    original = citation.text
-    at = original.find(best) if best else -1
+    at = citation.text.find(best) if best else -1
     if at < 0:
         return text, citation
     start = citation.start + at
-    trimmed = Citation(citation.source, citation.article, citation.paragraph, start, start + len(best), best,
-                       citation.score, citation.article_id)
-    return best, trimmed
+    return best, replace(citation, start=start, end=start + len(best), text=best)
 
 
-SECOND_SENTENCE_GAP = 3.0  # ranker score: a second sentence at least e^-3 as likely as the best
-CLAUSE_SENTENCE_MAX = 100
-ANSWER_MAX_CHARS = 150
-
-
-def _with_context(best: _Candidate) -> list[tuple[int, Sentence]]:
+def _with_context(best: Candidate) -> list[Sentence]:
     """The best sentence, with the one before it when it opens with a reference back
-    (``其中``, ``该``…) or is too short to stand alone."""
+    (``其中``, ``该``…) or is too short to stand alone; clauses cut at ``；`` are read with
+    the rest of their sentence."""
     sentences = best.hit.passage.sentences
     text = best.sentence.text
-    needs_context = len(text) < 20 or re.match(r"^(其中|此外|同时|该|这|此|他|她|它|其|对此|为此|因此|但)", text)
+    needs_context = len(text) < CONTEXT_MIN_CHARS or re.match(r"^(其中|此外|同时|该|这|此|他|她|它|其|对此|为此|因此|但)",
+                                                               text)
     chosen = [best.index]
-    # a clause cut at "；" is read with the rest of its sentence
     i = best.index
     while i > 0 and sentences[i - 1].text.rstrip()[-1:] in ";；" and \
             sum(len(sentences[j].text) for j in chosen) + len(sentences[i - 1].text) <= CLAUSE_SENTENCE_MAX:
@@ -343,48 +347,8 @@ def _with_context(best: _Candidate) -> list[tuple[int, Sentence]]:
             sum(len(sentences[k].text) for k in chosen) + len(sentences[j + 1].text) <= CLAUSE_SENTENCE_MAX:
         j += 1
         chosen.append(j)
-    if len(chosen) > 1:
-        return [(k, sentences[k]) for k in chosen]
-    if needs_context and best.index > 0:
+    if len(chosen) == 1 and needs_context and best.index > 0:
         chosen.insert(0, best.index - 1)
-    elif needs_context and best.index + 1 < len(sentences) and len(text) < 20:
+    elif len(chosen) == 1 and needs_context and best.index + 1 < len(sentences) and len(text) < CONTEXT_MIN_CHARS:
         chosen.append(best.index + 1)
-    return [(i, sentences[i]) for i in chosen]
-
-
-def _best_list(best: _Candidate, hits: list[Hit], paragraph_of: Callable[[Passage], list[Passage]],
-               info: QuestionInfo) -> tuple[list[Passage], list[tuple[str, Sentence]]]:
-    """The enumeration that answers a list question: in the best sentence's paragraph, or
-    in one of the top three passages whose paragraph matches the question best."""
-    options = []
-    for rank, hit in enumerate([best.hit] + hits[:3]):
-        para = paragraph_of(hit.passage)
-        items = list_items([s for p in para for s in p.sentences])
-        if len(items) >= 3:
-            text = "".join(p.text for p in para)[:200]
-            shared = overlap(info, hit.passage.context + text)
-            if shared >= LIST_MIN_OVERLAP:
-                options.append((shared - 0.02 * rank, para, items))
-    if not options:
-        return [], []
-    _, para, items = max(options, key=lambda o: o[0])
-    return para, items
-
-
-LIST_MIN_OVERLAP = 0.35
-
-
-def _ordinal_value(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    digits = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + digits.get(text[1:], 0)
-    if text.endswith("十"):
-        return digits.get(text[0], 0) * 10
-    if "十" in text:
-        a, b = text.split("十", 1)
-        return digits.get(a, 0) * 10 + digits.get(b, 0)
-    return digits.get(text, 0)
+    return [sentences[i] for i in chosen]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .config import DEFAULT_SETTINGS, Settings
-from .documents import Article, Paragraph
+from .config import DEFAULT_SETTINGS, MAX_SENTENCE_CHARS, Settings
+from .layout import Article, Paragraph, ParagraphKind
 from .text import sentence_spans
 
 
@@ -31,9 +31,10 @@ class Passage:
     start: int
     end: int
     text: str
-    kind: str = "body"
+    kind: ParagraphKind = "body"
     context: str = ""  # article heading (and section heading) for retrieval
     sentences: list[Sentence] = field(default_factory=list)
+    cells: tuple[tuple[str, str], ...] = ()  # table rows: (column, value) of each non-empty cell
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -43,7 +44,8 @@ class Passage:
     def from_dict(cls, data: dict[str, Any]) -> Passage:
         """Inverse of :meth:`to_dict`."""
         sentences = [Sentence(**s) for s in data.get("sentences", [])]
-        return cls(**{**data, "sentences": sentences})
+        cells = tuple((str(c[0]), str(c[1])) for c in data.get("cells", ()))
+        return cls(**{**data, "sentences": sentences, "cells": cells})
 
     @property
     def search_text(self) -> str:
@@ -66,9 +68,6 @@ def paragraph_sentences(para: Paragraph) -> list[Sentence]:
             start, end = para.text.span(a, b)
             out.append(Sentence(text[a:b], start, end))
     return out
-
-
-MAX_SENTENCE_CHARS = 300
 
 
 def _bounded(text: str, i: int, j: int) -> list[tuple[int, int]]:
@@ -107,7 +106,7 @@ def chunk_articles(source: str, articles: list[Article],
 
     Args:
         source: the file name, as indexed.
-        articles: the file's articles from :func:`documents.parse_page`.
+        articles: the file's articles from :func:`layout.parse_page`.
         settings: passage size limits.
 
     Returns:
@@ -133,5 +132,5 @@ def chunk_articles(source: str, articles: list[Article],
                     id=f"{source}#{len(passages)}", source=source, article=art.title,
                     article_id=a_id, paragraph=p_no, start=group[0].start, end=group[-1].end,
                     text="".join(s.text for s in group), kind=para.kind, context=context,
-                    sentences=list(group)))
+                    sentences=list(group), cells=para.cells))
     return passages

@@ -1,9 +1,9 @@
-"""``python -m assistant index | ask | summarize | eval`` — a thin layer over :class:`Assistant`."""
+"""``python -m assistant index | ask | summarize | articles | eval | train`` — a thin layer
+over :class:`Assistant`."""
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import os
@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from .answer import Answer
-from .config import DEFAULT_INDEX_DIR, DEFAULT_MODELS_FILE, DEFAULT_SEEDS_DIR, PROJECT_ROOT
-from .core import Assistant, IndexReport
+from .config import DEFAULT_INDEX_DIR, DEFAULT_MODELS_FILE, DEFAULT_SEEDS_DIR, RANKER_DIR
+from .core import Assistant
 from .errors import AssistantError, QueryError
-from .evaluate import load_examples, score
+from .evaluate import Example, load_examples, score, squad_folders, write_contexts
+from .ingest import IndexReport
+from .progress import ProgressBar
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,33 +61,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--index", type=Path, help="index to ask (SQuAD files get their own by default)")
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--out", type=Path, help="write every answer as JSONL here")
+
+    p = sub.add_parser("train", help="learn the answer rankers on a SQuAD-format set (cross-validated)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--out", type=Path, default=RANKER_DIR, help="folder for the models and their JSON cards")
+    p.add_argument("--folds", type=int, default=5)
     return parser
 
 
-class _Bar:
-    """A tqdm progress bar fed by the Assistant's progress callback."""
-
-    def __init__(self, enabled: bool) -> None:
-        from tqdm import tqdm
-
-        self._bar = tqdm(total=100, unit="%", disable=not enabled, file=sys.stderr,
-                         bar_format="{l_bar}{bar}| {n:.0f}% {postfix}")
-
-    def __call__(self, fraction: float, message: str) -> None:
-        self._bar.n = round(fraction * 100)
-        self._bar.set_postfix_str(message[:40])
-        self._bar.refresh()
-
-    def close(self) -> None:
-        self._bar.close()
-
-
 def _index(assistant: Assistant, paths: list[Path], rebuild: bool = False, quiet: bool = False) -> IndexReport:
-    bar = _Bar(enabled=not quiet)
-    try:
+    with ProgressBar(enabled=not quiet) as bar:
         return assistant.index(paths, bar, rebuild=rebuild)
-    finally:
-        bar.close()
 
 
 def _print_answer(ans: dict[str, Any]) -> None:
@@ -115,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "eval":
         return _eval(args)
+    if args.command == "train":
+        return _train(args)
     assistant = Assistant(args.index, args.models)
     if args.command == "index":
         report = _index(assistant, args.paths, args.rebuild, quiet=args.json)
@@ -156,33 +144,46 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "articles":
         rows = assistant.articles()
         if args.json:
-            print(json.dumps(rows, ensure_ascii=False))
+            print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False))
         else:
             for r in rows:
-                print(f"{r['source']} #{r['article_id']}: {r['title']}  [{' '.join(r['keywords'])}]")
+                print(f"{r.source} #{r.article_id}: {r.title}  [{' '.join(r.keywords)}]")
         return 0
     raise QueryError(f"unknown command {args.command}")
 
 
-def _eval(args: argparse.Namespace) -> int:
-    examples, contexts = load_examples(args.file)
-    index_dir = args.index
+def _open_for(file: Path, index_dir: Path | None, models: Path) -> tuple[Assistant, list[Example]]:
+    """An assistant to evaluate ``file`` on: a SQuAD file's contexts get their own index."""
+    examples, contexts = load_examples(file)
     if contexts:
-        digest = hashlib.sha1(args.file.read_bytes()).hexdigest()[:10]
-        docs = PROJECT_ROOT / ".index" / f"{args.file.stem}-{digest}-docs"
-        index_dir = index_dir or PROJECT_ROOT / ".index" / f"{args.file.stem}-{digest}"
-        docs.mkdir(parents=True, exist_ok=True)
-        for name, text in contexts.items():
-            path = docs / name
-            if not path.exists():
-                path.write_text(text, encoding="utf-8")
-        assistant = Assistant(index_dir, args.models)
+        own_index, docs = squad_folders(file)
+        write_contexts(contexts, docs)
+        assistant = Assistant(index_dir or own_index, models)
         _index(assistant, [docs])
-    else:
-        index_dir = index_dir or Path(os.environ.get("ASSISTANT_INDEX", DEFAULT_INDEX_DIR))
-        assistant = Assistant(index_dir, args.models)
-        if not assistant.exists():
-            raise QueryError(f"No index in {index_dir}: run `python -m assistant index` first.")
+        return assistant, examples
+    index_dir = index_dir or Path(os.environ.get("ASSISTANT_INDEX", DEFAULT_INDEX_DIR))
+    assistant = Assistant(index_dir, models)
+    if not assistant.exists():
+        raise QueryError(f"No index in {index_dir}: run `python -m assistant index` first.")
+    return assistant, examples
+
+
+def _train(args: argparse.Namespace) -> int:
+    from .train import train
+
+    assistant, examples = _open_for(args.file, None, args.models)
+    try:
+        report = train(assistant, examples, args.file, args.out, args.folds)
+    except ValueError as exc:
+        raise QueryError(str(exc)) from exc
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    print(f"wrote {args.out / 'sentence_ranker.txt'} and {args.out / 'span_ranker.txt'} with their JSON cards",
+          file=sys.stderr)
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    assistant, examples = _open_for(args.file, args.index, args.models)
     answers = []
     t0 = time.perf_counter()
     out = args.out.open("w", encoding="utf-8") if args.out else None

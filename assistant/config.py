@@ -1,6 +1,8 @@
-"""Named defaults in one place.
+"""Every named default and tunable, grouped by pipeline stage, documented once.
 
-Environment variables are read at the edges (``cli.py``, ``app.py``), never here.
+:class:`Settings` holds what a caller may change per assistant (sizes, thresholds, limits);
+the module constants below are the fixed choices of each stage. Environment variables are
+read at the edges (``cli.py``, ``app.py``), never here.
 """
 
 from __future__ import annotations
@@ -8,15 +10,98 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+# ----------------------------------------------------------------------------- paths and formats
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SEEDS_DIR = PROJECT_ROOT / "seeds"
 DEFAULT_INDEX_DIR = PROJECT_ROOT / ".index" / "seeds"
 DEFAULT_MODELS_FILE = PROJECT_ROOT / "models.txt"
+INDEX_CACHE_DIR = PROJECT_ROOT / ".index"  # evaluation sets get their own index folders here
+RANKER_DIR = Path(__file__).resolve().parent  # the shipped rankers and their JSON sidecars
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 INDEX_FORMAT_VERSION = 1
 # bump when parsing or chunking changes, so unchanged files are parsed again
-PARSER_VERSION = 3
+PARSER_VERSION = 4  # 4: table cells carried as data on the passage
+
+# ----------------------------------------------------------------------------- reading and layout
+
+TITLE_MAX_CHARS = 40  # a line longer than this is never a title
+SHORT_TITLE_MERGE_CHARS = 12  # a title-like line this short after an unfinished sentence continues it
+REPEATED_FRAGMENT_MIN_CHARS = 8  # a paragraph this long repeated from the line before is dropped
+CAPTION_TITLE_CHARS = 24  # titles made from a caption's first clause
+
+# ----------------------------------------------------------------------------- chunking
+
+MAX_SENTENCE_CHARS = 300  # a run-on "sentence" is cut at commas (or hard) at this length
+
+# ----------------------------------------------------------------------------- index
+
+FLAT_LIMIT = 50_000  # exact FAISS search up to here; HNSW beyond (1M passages stay fast)
+HNSW_M = 32
+HNSW_EF_SEARCH = 128
+
+# ----------------------------------------------------------------------------- search
+
+FUSED_POOL_FACTOR = 4  # fused hits kept before near-duplicates are removed: k times this…
+FUSED_POOL_MIN = 20  # …and at least this many
+MAX_QUERY_CHARS = 500
+QUERY_CACHE_SIZE = 512  # query vectors kept
+
+# ----------------------------------------------------------------------------- questions
+
+FOLLOWUP_MAX_CHARS = 14  # a follow-up (第三件是什么) is at most this long
+
+# ----------------------------------------------------------------------------- candidate answers (learned sentence ranker)
+
+ANSWER_POOL = 10  # passages whose sentences compete to answer
+SENTENCE_DENSE_PASSAGES = 4  # passages whose sentences get a dense similarity
+PAIR_MAX_CHARS = 150  # two neighbouring sentences compete as one answer up to this length
+FEATURE_TEXT_CHARS = 300  # the start of a sentence that tagging and alignment read
+TOO_SHORT_CHARS = 8  # a sentence shorter than this is flagged as too short
+DENSE_CENTER = 0.8  # the absolute dense feature is (cosine - DENSE_CENTER) * DENSE_SCALE
+DENSE_SCALE = 5.0
+SENTENCE_CACHE = 20_000  # sentence vectors kept for the dense feature
+
+# ----------------------------------------------------------------------------- short answers (learned span ranker)
+
+SPAN_MAX_CLAUSES = 3  # candidate short answers span at most this many clauses
+ALIGNED_SPAN_MAX_CHARS = 30  # an aligned span up to the next stop (or before the right context)…
+ALIGNED_GAP_MAX_CHARS = 40  # …or between the left and the right context, at most this long
+CLAUSE_MAX_CHARS = 40  # a descriptive short answer is at most this long
+
+# ----------------------------------------------------------------------------- answers
+
+ANSWER_MAX_CHARS = 150  # longer answers are trimmed to the clauses around what is asked
+SECOND_SENTENCE_GAP = 3.0  # ranker score: a second sentence at least e^-3 as likely as the best
+CLAUSE_SENTENCE_MAX = 100  # clauses cut at "；" are read together up to this length
+CONTEXT_MIN_CHARS = 20  # a shorter answer sentence is read with its neighbour
+LIST_MIN_OVERLAP = 0.35  # an enumeration answers a list question when it shares this much with it
+LIST_MIN_ITEMS = 3
+DENSE_FLOOR_ZH = 0.82  # confidence: dense similarity at which a Chinese question starts to count…
+DENSE_FLOOR_OTHER = 0.69  # …and a question in another language
+DENSE_SPAN = 0.12  # …and the range over which it grows to 1
+
+# ----------------------------------------------------------------------------- summaries
+
+TOPIC_POOL = 20  # passages a topic summary draws from
+MIN_SUMMARY_SENTENCE_CHARS = 8
+TOPIC_RELEVANCE_FLOOR = 0.75  # topic sentences below this share of the best relevance are left out
+REDUNDANCY = 0.6  # MMR penalty per unit of similarity to a chosen sentence
+DUPLICATE = 0.6  # bigram Jaccard at which a sentence counts as a repeat
+CENTRALITY_WEIGHT = 0.3  # of the article's most central sentence
+FIRST_SENTENCE_BONUS = 0.25
+LEAD_BONUS = 0.1  # a sentence of the lead paragraph (本报讯…)
+TITLE_OVERLAP_WEIGHT = 0.5
+FIGURE_BONUS = 0.05  # per number in the sentence…
+FIGURE_BONUS_MAX = 0.2  # …up to this
+CAPTION_PENALTY = 0.15
+KEYWORDS_PER_ARTICLE = 5
+
+# ----------------------------------------------------------------------------- the app
+
+STREAM_DELAY_S = 0.02  # between streamed pieces of an answer
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -43,7 +128,7 @@ class Settings:
     summary_max_sentences: int = 8
     summary_min_sentences: int = 2
     # uploads
-    max_upload_bytes: int = 20 * 1024 * 1024
+    max_upload_bytes: int = MAX_UPLOAD_BYTES
     max_text_chars: int = 2_000_000
     # embeddings
     embed_batch_size: int = 32

@@ -4,7 +4,7 @@ Exception tree::
 
     AssistantError                 base class; its message is shown to the user as is
     ├── DocumentError              a file cannot be read, decoded or parsed
-    ├── IndexError_                the index folder is missing, corrupt or from another version
+    ├── IndexFolderError           the index folder is missing, corrupt or from another version
     ├── ModelError                 no embedding model could be loaded
     └── QueryError                 a question or command argument is unusable
 
@@ -23,7 +23,7 @@ class DocumentError(AssistantError):
     """A file cannot be read, decoded or split into articles."""
 
 
-class IndexError_(AssistantError):  # noqa: N801 - avoid shadowing the builtin IndexError
+class IndexFolderError(AssistantError):
     """The index folder is missing, damaged, or was built differently."""
 
 
@@ -35,4 +35,4 @@ class QueryError(AssistantError):
     """A question, file name or option given by the user cannot be used."""
 
 
-__all__ = ["AssistantError", "DocumentError", "IndexError_", "ModelError", "QueryError"]
+__all__ = ["AssistantError", "DocumentError", "IndexFolderError", "ModelError", "QueryError"]

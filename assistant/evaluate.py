@@ -6,6 +6,7 @@ Question files are JSONL (``question``, ``answers``, optional ``evidence``, ``so
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import string
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .answer import Answer
+from .config import ANSWER_MAX_CHARS, INDEX_CACHE_DIR
 from .errors import QueryError
 from .text import normalize
 
@@ -33,11 +35,28 @@ class Example:
     lang: str = "zh"
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """Normalised text without spaces and punctuation, for containment checks."""
     t = normalize(text)
     return "".join(ch for ch in t if not ch.isspace() and ch not in string.punctuation
                    and not re.match(r"[\u3000-\u303f\uff00-\uffef“”‘’—…·、]", ch))
+
+
+def squad_folders(path: Path) -> tuple[Path, Path]:
+    """Where a SQuAD file's own index and its contexts (one file each) live: named after the
+    file and a hash of its content, under ``.index/``."""
+    digest = hashlib.sha1(Path(path).read_bytes()).hexdigest()[:10]
+    index_dir = INDEX_CACHE_DIR / f"{Path(path).stem}-{digest}"
+    return index_dir, index_dir.with_name(index_dir.name + "-docs")
+
+
+def write_contexts(contexts: dict[str, str], folder: Path) -> None:
+    """Write a SQuAD file's contexts as text files (existing ones are kept)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in contexts.items():
+        path = folder / name
+        if not path.exists():
+            path.write_text(text, encoding="utf-8")
 
 
 def load_examples(path: Path) -> tuple[list[Example], dict[str, str]]:
@@ -94,10 +113,10 @@ def retrieval_hit(example: Example, passages: list[dict[str, Any]]) -> int | Non
     Evidence is the gold paragraph's file (SQuAD) and/or an evidence phrase (JSONL);
     without either, a gold answer inside the passage counts.
     """
-    evidence = _plain(example.evidence) if example.evidence else ""
-    answers = [_plain(a) for a in example.answers if a]
+    evidence = plain(example.evidence) if example.evidence else ""
+    answers = [plain(a) for a in example.answers if a]
     for rank, p in enumerate(passages, start=1):
-        text = _plain(p.get("text", "") + p.get("clean_text", ""))
+        text = plain(p.get("text", "") + p.get("clean_text", ""))
         if example.source and p.get("source") != example.source:
             continue
         if evidence and evidence not in text:
@@ -109,7 +128,7 @@ def retrieval_hit(example: Example, passages: list[dict[str, Any]]) -> int | Non
 
 
 def _chars(text: str) -> list[str]:
-    return list(_plain(text))
+    return list(plain(text))
 
 
 def f1_score(prediction: str, gold: str) -> float:
@@ -125,10 +144,10 @@ def f1_score(prediction: str, gold: str) -> float:
 
 def exact_match(prediction: str, gold: str) -> float:
     """1.0 when the normalised strings are equal."""
-    return float(bool(_plain(prediction)) and _plain(prediction) == _plain(gold))
+    return float(bool(plain(prediction)) and plain(prediction) == plain(gold))
 
 
-def score(examples: list[Example], answers: list[Answer], max_answer_chars: int = 150) -> dict[str, Any]:
+def score(examples: list[Example], answers: list[Answer], max_answer_chars: int = ANSWER_MAX_CHARS) -> dict[str, Any]:
     """All metrics for answered examples (same order)."""
     hits = {k: 0 for k in HIT_KS}
     answerable = [(e, a) for e, a in zip(examples, answers) if e.answerable]
@@ -139,8 +158,8 @@ def score(examples: list[Example], answers: list[Answer], max_answer_chars: int 
         rank = retrieval_hit(e, [p.to_dict() for p in a.passages])
         for k in HIT_KS:
             hits[k] += int(rank is not None and rank <= k)
-        text = _plain(a.answer)
-        ok = a.found and any(_plain(g) in text for g in e.answers if g)
+        text = plain(a.answer)
+        ok = a.found and any(plain(g) in text for g in e.answers if g)
         acc += ok
         acc_short += ok and len(a.answer) <= max_answer_chars
         lengths.append(len(a.answer))

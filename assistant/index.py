@@ -15,13 +15,14 @@ Writes go to a temporary folder that replaces the old one only when complete.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import shutil
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +31,12 @@ import faiss
 import numpy as np
 
 from .chunking import Passage
-from .config import INDEX_FORMAT_VERSION
-from .errors import IndexError_
-from .text import tokenize
+from .config import FLAT_LIMIT, HNSW_EF_SEARCH, HNSW_M, INDEX_FORMAT_VERSION
+from .errors import IndexFolderError
+from .text import keywords, tokenize
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-FLAT_LIMIT = 50_000  # exact search up to here; HNSW beyond (1M passages stay fast)
-HNSW_M = 32
-HNSW_EF_SEARCH = 128
 DATA_FILES = ("passages.jsonl", "documents.jsonl", "vectors.npy", "vector_keys.json")
 
 
@@ -80,9 +78,30 @@ class SourceFile:
     parser: int = 0
 
 
-@dataclass
+ParagraphKey = tuple[str, int, int]  # (file, article number, paragraph number)
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """One indexed article, as the library lists it."""
+
+    source: str
+    article_id: int
+    title: str
+    keywords: list[str]
+    first_sentence: str
+    passages: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, eq=False)
 class IndexData:
-    """Everything in an index folder, in memory."""
+    """Everything in an index folder, in memory, never changed once built: a change makes a
+    new one (:func:`replace_sources`). Tables derived from it (paragraph groups, idf,
+    article keywords) are computed on first use and kept with it."""
 
     embedder_id: str
     dim: int
@@ -94,8 +113,39 @@ class IndexData:
     faiss_index: Any = None
     bm25: bm25s.BM25 | None = None
 
-    def idf(self) -> dict[str, float]:
-        """Inverse document frequency of every BM25 token (absent tokens: use :meth:`max_idf`)."""
+    @classmethod
+    def build(cls, embedder_id: str, dim: int, passages: list[Passage], vectors: np.ndarray,
+              vector_keys: list[str], documents: dict[str, str], sources: dict[str, SourceFile]) -> IndexData:
+        """An index over passages and their vectors, with FAISS and BM25 built for them."""
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(passages), dim)
+        return cls(embedder_id, dim, passages, vectors, vector_keys, documents, sources,
+                   build_faiss(vectors), build_bm25(passages))
+
+    @functools.cached_property
+    def paragraphs(self) -> dict[ParagraphKey, list[Passage]]:
+        """Passages grouped by (file, article, paragraph)."""
+        out: dict[ParagraphKey, list[Passage]] = {}
+        for p in self.passages:
+            out.setdefault((p.source, p.article_id, p.paragraph), []).append(p)
+        return out
+
+    @functools.cached_property
+    def blocks(self) -> dict[ParagraphKey, list[Passage]]:
+        """Passages grouped by paragraph, except that all rows of a table form one group
+        (under paragraph -1): what a list or table answer reads."""
+        out: dict[ParagraphKey, list[Passage]] = {}
+        for p in self.passages:
+            out.setdefault((p.source, p.article_id, -1 if p.kind == "table_row" else p.paragraph), []).append(p)
+        return out
+
+    def block_of(self, passage: Passage) -> list[Passage]:
+        """All passages of a passage's paragraph, or all rows of its table."""
+        key = (passage.source, passage.article_id, -1 if passage.kind == "table_row" else passage.paragraph)
+        return self.blocks.get(key, [passage])
+
+    @functools.cached_property
+    def idf_table(self) -> dict[str, float]:
+        """Inverse document frequency of every BM25 token."""
         if self.bm25 is None:
             return {}
         df = np.diff(np.asarray(self.bm25.scores["indptr"]))
@@ -103,22 +153,27 @@ class IndexData:
         return {tok: float(np.log((n + 1) / (df[i] + 0.5))) for tok, i in self.bm25.vocab_dict.items()
                 if i < len(df)}
 
-    def max_idf(self) -> float:
-        """The idf of a token found in no passage."""
-        return float(np.log((len(self.passages) + 1) / 0.5))
+    def idf(self, token: str) -> float:
+        """A token's idf (a token found in no passage gets the highest possible)."""
+        return self.idf_table.get(token, float(np.log((len(self.passages) + 1) / 0.5)))
 
-    def rebuild_search(self) -> None:
-        """Rebuild FAISS and BM25 from the passages and vectors."""
-        self.faiss_index = build_faiss(self.vectors.reshape(len(self.passages), self.dim))
-        self.bm25 = build_bm25(self.passages)
+    @functools.cached_property
+    def articles(self) -> list[ArticleRecord]:
+        """Every article: file, number, title, keywords, first sentence, passages."""
+        groups: dict[tuple[str, int], list[Passage]] = {}
+        for p in self.passages:
+            groups.setdefault((p.source, p.article_id), []).append(p)
+        out = []
+        for (src, a_id), ps in sorted(groups.items()):
+            text = "".join(p.text for p in ps if p.kind != "table_row") or " ".join(p.text for p in ps)
+            out.append(ArticleRecord(src, a_id, ps[0].article, keywords(text),
+                                     ps[0].sentences[0].text if ps[0].sentences else ps[0].text, len(ps)))
+        return out
 
 
 def empty_index(embedder_id: str, dim: int) -> IndexData:
     """An index with no files yet."""
-    data = IndexData(embedder_id=embedder_id, dim=dim,
-                     vectors=np.zeros((0, dim), dtype=np.float32))
-    data.rebuild_search()
-    return data
+    return IndexData.build(embedder_id, dim, [], np.zeros((0, dim), dtype=np.float32), [], {}, {})
 
 
 def replace_sources(data: IndexData, new: dict[str, tuple[SourceFile, str, list[Passage]]],
@@ -156,11 +211,8 @@ def replace_sources(data: IndexData, new: dict[str, tuple[SourceFile, str, list[
     passages += fresh
     keys += fresh_keys
     vectors += [cache[k] for k in fresh_keys]
-    out = IndexData(embedder_id=data.embedder_id, dim=data.dim, passages=passages,
-                    vectors=np.asarray(vectors, dtype=np.float32).reshape(len(passages), data.dim),
-                    vector_keys=keys, documents=documents, sources=sources)
-    out.rebuild_search()
-    return out
+    return IndexData.build(data.embedder_id, data.dim, passages, np.asarray(vectors, dtype=np.float32),
+                           keys, documents, sources)
 
 
 def _sha256_file(path: Path) -> str:
@@ -214,20 +266,20 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     """The manifest of an index folder.
 
     Raises:
-        IndexError_: no index there, or an unreadable manifest.
+        IndexFolderError: no index there, or an unreadable manifest.
     """
     path = Path(folder) / "manifest.json"
     if not path.exists():
         _recover(Path(folder))
     if not path.exists():
-        raise IndexError_(f"No index in {folder}: run `python -m assistant index` first.")
+        raise IndexFolderError(f"No index in {folder}: run `python -m assistant index` first.")
     try:
         manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexError_(f"The index manifest in {folder} is damaged ({exc.__class__.__name__}); "
+        raise IndexFolderError(f"The index manifest in {folder} is damaged ({exc.__class__.__name__}); "
                           f"rebuild it with `python -m assistant index --rebuild`.") from exc
     if manifest.get("format_version") != INDEX_FORMAT_VERSION:
-        raise IndexError_(f"The index in {folder} has format {manifest.get('format_version')}, "
+        raise IndexFolderError(f"The index in {folder} has format {manifest.get('format_version')}, "
                           f"this version reads {INDEX_FORMAT_VERSION}; rebuild it with "
                           f"`python -m assistant index --rebuild`.")
     return manifest
@@ -244,14 +296,14 @@ def load_index(folder: Path) -> IndexData:
     """Read an index folder written by :func:`save_index`, verifying its checksums.
 
     Raises:
-        IndexError_: missing, damaged or incompatible index.
+        IndexFolderError: missing, damaged or incompatible index.
     """
     folder = Path(folder)
     manifest = read_manifest(folder)
     for name, expected in manifest.get("checksums", {}).items():
         path = folder / name
         if not path.exists() or _sha256_file(path) != expected:
-            raise IndexError_(f"The index in {folder} is damaged ({name} does not match its "
+            raise IndexFolderError(f"The index in {folder} is damaged ({name} does not match its "
                               f"checksum); rebuild it with `python -m assistant index --rebuild`.")
     try:
         passages = [Passage.from_dict(json.loads(line)) for line in
@@ -266,11 +318,11 @@ def load_index(folder: Path) -> IndexData:
         faiss_index = faiss.read_index(str(folder / "faiss.index"))
         bm25 = bm25s.BM25.load(str(folder / "bm25")) if (folder / "bm25").exists() else None
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
-        raise IndexError_(f"The index in {folder} cannot be read ({exc.__class__.__name__}); "
+        raise IndexFolderError(f"The index in {folder} cannot be read ({exc.__class__.__name__}); "
                           f"rebuild it with `python -m assistant index --rebuild`.") from exc
     sources = {n: SourceFile(**s) for n, s in manifest.get("files", {}).items()}
     if len(vectors) != len(passages) or faiss_index.ntotal != len(passages):
-        raise IndexError_(f"The index in {folder} is inconsistent; rebuild it with "
+        raise IndexFolderError(f"The index in {folder} is inconsistent; rebuild it with "
                           f"`python -m assistant index --rebuild`.")
     return IndexData(embedder_id=manifest["embedder"], dim=int(manifest["dim"]), passages=passages,
                      vectors=vectors.astype(np.float32), vector_keys=keys, documents=documents,

@@ -1,31 +1,42 @@
-"""Questions: what they ask for, and the short answer span inside a sentence.
+"""Questions: what they ask for, and where a text lines up with them.
 
 :func:`analyse` finds the question word, the text around it and the expected answer type;
-:func:`short_span` aligns the question with a sentence around that word and cuts out the
-answer (numbers with units, dates, people, places, organisations); :func:`clause_span`
-gives a descriptive answer where no such span exists.
+:func:`resolve_followup` reads a short follow-up with the chat's topic; the alignment
+primitives (:func:`longest_suffix_in`, :func:`longest_prefix_in`, :func:`typed_spans`,
+:func:`entity_spans`) find the question's context and typed answers in a sentence. They are
+shared by the candidate features (:mod:`assistant.candidates`) and the short answer
+(:mod:`assistant.short_answer`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
 
-import jieba.posseg
-
+from .config import FEATURE_TEXT_CHARS, FOLLOWUP_MAX_CHARS
 from .text import CJK, normalize, tokenize
+
+Kind = Literal["number", "date", "place", "person", "org", "list", "other"]
+KINDS: tuple[Kind, ...] = ("number", "date", "place", "person", "org", "list", "other")
+TYPED_KINDS = frozenset({"number", "date", "place", "person", "org"})
+# jieba part-of-speech tags of the named entities a question may ask for (tag prefixes)
+ENTITY_TAGS: dict[str, tuple[str, ...]] = {"person": ("nr",), "place": ("ns",), "org": ("nt",)}
 
 WH_WORDS = ("什么时候", "什么时间", "哪一年", "哪一天", "哪些", "哪个", "哪里", "哪儿", "哪天", "哪家", "哪位",
             "哪所", "哪座", "哪种", "哪项", "哪国", "多少", "多大", "多长", "多久", "多高", "多远", "几", "谁", "何时",
             "何地", "何处", "为何", "为什么", "怎么", "怎样", "如何", "什么", "哪")
-_EN_TYPES = (("how many", "number"), ("how much", "number"), ("what percentage", "number"),
+_EN_TYPES: tuple[tuple[str, Kind], ...] = (("how many", "number"), ("how much", "number"), ("what percentage", "number"),
              ("what year", "date"), ("when", "date"), ("what date", "date"), ("where", "place"),
              ("who", "person"), ("which city", "place"), ("which county", "place"))
 ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)[件项个条点]")
 _LIST_Q = re.compile(r"哪些|有什么|是什么|分别|包括|哪几|内容|举措|措施|任务|工作|重点|which are|what are|list")
 SUPERLATIVE = re.compile(r"最(低|小|少|差|高|大|多|好)")
 PARTICLES = re.compile("|".join(sorted(WH_WORDS, key=len, reverse=True)) + r"|[的了是吗呢啊么在有被把将对与和及或其为该]")
-STRIPPARTICLES = True
+WHY = re.compile(r"为什么|为何|原因|何故|怎么会|\bwhy\b", re.I)
+WHAT_IS = re.compile(r"什么是|是什么|指什么|何谓|定义|意思|\bwhat (?:is|are|does)\b", re.I)
+HOW = re.compile(r"如何|怎样|怎么|方式|方法|\bhow (?!many|much)", re.I)
 FOLLOWUP = re.compile(r"^(?:那|那么|还有|其中|它|这|该|其|他|她|第[一二三四五六七八九十\d]+)")
 
 
@@ -37,7 +48,7 @@ class QuestionInfo:
     wh: str
     left: str
     right: str
-    kind: str  # number | date | place | person | org | list | other
+    kind: Kind
     tokens: tuple[str, ...]
     content: str = ""  # the normalised question without its question word and particles
 
@@ -52,11 +63,10 @@ def analyse(question: str) -> QuestionInfo:
         if i >= 0 and (pos < 0 or i < pos or (i == pos and len(w) > len(wh))):
             wh, pos = w, i
     left, right = (q[:pos], q[pos + len(wh):]) if pos >= 0 else (q, "")
-    if STRIPPARTICLES:
-        left = re.sub(r"(是|为|的|了|在|有|叫|称|叫做|称为)+$", "", left) or left
-        right = re.sub(r"^(的|是|了)+", "", right) or right
+    left = re.sub(r"(是|为|的|了|在|有|叫|称|叫做|称为)+$", "", left) or left
+    right = re.sub(r"^(的|是|了)+", "", right) or right
     lower = q.lower()
-    kind = "other"
+    kind: Kind = "other"
     if wh in {"多少", "几", "多大", "多长", "多久", "多高", "多远"}:
         kind = "number"
     if wh in {"什么时候", "什么时间", "哪一年", "哪一天", "哪天", "何时"} or re.search(r"(何时|哪年|哪天|哪一天|几月|几日|日期|时间)", q):
@@ -92,10 +102,7 @@ def _is_followup(question: str) -> bool:
     return len(question) <= FOLLOWUP_MAX_CHARS and bool(FOLLOWUP.search(question))
 
 
-FOLLOWUP_MAX_CHARS = 14
-
-
-# ----------------------------------------------------------------------------- spans
+# ----------------------------------------------------------------------------- alignment
 
 _NUM = r"(?:\d+(?:[.,．]\d+)*|[零〇一二两三四五六七八九十百千]+)"
 _UNIT = (r"(?:万亿|亿元|万元|千元|元|万人次|人次|万户|万个|万名|万人|万吨|万千瓦|公里|平方公里|千米|米|吨|[%％]|个|名|人|户|"
@@ -103,8 +110,6 @@ _UNIT = (r"(?:万亿|亿元|万元|千元|元|万人次|人次|万户|万个|万
 NUMBER_SPAN = re.compile(rf"(?<![A-Za-z\d.]){_NUM}(?:\s*(?:万|亿)?{_UNIT}?\s*[—\-~至到]\s*{_NUM})?\s*(?:万|亿)?{_UNIT}?")
 DATE_SPAN = re.compile(r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:至(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?|\d{4}年(?:\d{1,2}月)?|"
                        r"\d{1,2}月(?:份|底|初|中旬|下旬|上旬)?|(?:今|去|明)年|近日|日前")
-_STOP_SPAN = re.compile(r"[，,。；;：:！？!?、（）()“”\"]")
-_POS = {"person": ("nr",), "place": ("ns",), "org": ("nt", "nz")}
 
 
 def longest_suffix_in(anchor: str, text: str, min_len: int = 2) -> tuple[int, int]:
@@ -116,8 +121,8 @@ def longest_suffix_in(anchor: str, text: str, min_len: int = 2) -> tuple[int, in
     return -1, -1
 
 
-
 def longest_prefix_in(anchor: str, text: str, start: int, min_len: int = 1) -> int:
+    """Where the longest prefix of ``anchor`` occurs in ``text`` from ``start`` on, or -1."""
     for n in range(min(len(anchor), 16), min_len - 1, -1):
         i = text.find(anchor[:n], start)
         if i >= 0:
@@ -126,6 +131,7 @@ def longest_prefix_in(anchor: str, text: str, start: int, min_len: int = 1) -> i
 
 
 def typed_spans(kind: str, text: str) -> list[re.Match[str]]:
+    """Numbers with their units (``number``) or dates (``date``) in ``text``."""
     if kind == "number":
         return [m for m in NUMBER_SPAN.finditer(text) if re.search(r"\d|[一二三四五六七八九十百千万亿]", m.group())
                 and not re.match(r"[A-Za-z]", text[m.end():m.end() + 1])]
@@ -134,16 +140,33 @@ def typed_spans(kind: str, text: str) -> list[re.Match[str]]:
     return []
 
 
-def _pos_spans(kind: str, text: str) -> list[tuple[int, int, str]]:
-    tags = _POS.get(kind)
+@lru_cache(maxsize=20000)
+def pos_words(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words and part-of-speech tags of (the start of) a text, memoised."""
+    import jieba.posseg
+
+    return tuple((p.word, p.flag) for p in jieba.posseg.lcut(text[:FEATURE_TEXT_CHARS]))
+
+
+def is_entity(kind: str, word: str, flag: str) -> bool:
+    """Whether a tagged word of two characters or more names an entity of ``kind``."""
+    return len(word) >= 2 and flag.startswith(ENTITY_TAGS.get(kind, ("\0",)))
+
+
+def entity_spans(kind: str, text: str) -> list[tuple[int, int, str]]:
+    """Named people, places or organisations (by ``kind``) in ``text``: (start, end, words);
+    transliterated names joined at ``·`` (瓦西里·谢苗诺维奇) count as one."""
+    tags = ENTITY_TAGS.get(kind)
     if not tags:
         return []
+    import jieba.posseg
+
     out: list[tuple[int, int, str]] = []
     pos = 0
-    for word, flag in jieba.posseg.lcut(text):
+    for word, flag in ((p.word, p.flag) for p in jieba.posseg.lcut(text)):
         joined = out and out[-1][1] == pos - 1 and text[pos - 1] in "·•"
         if flag.startswith(tags) and (len(word) >= 2 or joined):
-            if joined:  # transliterated names: 瓦西里·谢苗诺维奇
+            if joined:
                 out[-1] = (out[-1][0], pos + len(word), text[out[-1][0]:pos + len(word)])
             else:
                 out.append((pos, pos + len(word), word))
@@ -151,101 +174,21 @@ def _pos_spans(kind: str, text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def short_span(info: QuestionInfo, sentence: str) -> str | None:
-    """The short answer inside ``sentence``, or None when no confident span exists.
-
-    The question is aligned with the sentence around its question word: the text between
-    the end of the question's left context and the start of its right context is the
-    answer; typed patterns (numbers with units, dates) and part-of-speech tags (people,
-    places, organisations) refine or replace it.
-    """
-    if not sentence:
-        return None
-    norm = sentence
-    a_start, a_end = longest_suffix_in(info.left, norm) if info.left else (-1, -1)
-    candidate: tuple[int, int] | None = None
-    if a_end >= 0:
-        r = longest_prefix_in(info.right, norm, a_end) if info.right else -1
-        if 0 <= r - a_end <= 40 and r > a_end:
-            candidate = (a_end, r)
-        else:
-            stop = _STOP_SPAN.search(norm, a_end)
-            end = stop.start() if stop else len(norm)
-            if 0 < end - a_end <= 30:
-                candidate = (a_end, end)
-    elif info.right:
-        r_start, _ = longest_suffix_in(info.right[: min(len(info.right), 8)][::-1][::-1], norm)
-        r = longest_prefix_in(info.right, norm, 0, min_len=2)
-        if r > 0:
-            prev = [m.end() for m in _STOP_SPAN.finditer(norm, 0, r)]
-            begin = prev[-1] if prev else 0
-            if 0 < r - begin <= 30:
-                candidate = (begin, r)
-    typed = typed_spans(info.kind, norm)
-    if typed:
-        if candidate is not None:
-            inside = [m for m in typed if m.start() < candidate[1] + 2 and m.end() > candidate[0]]
-            if inside:
-                m = inside[0]
-                return _with_unit(norm, m.start(), m.end(), info.right)
-        near = a_end if a_end >= 0 else 0
-        m = min(typed, key=lambda m: abs(m.start() - near))
-        return _with_unit(norm, m.start(), m.end(), info.right)
-    if candidate is not None:
-        span = norm[candidate[0]:candidate[1]].strip(" 　,，。;；:：的是为了在")
-        if info.kind in _POS:
-            found = [w for s, e, w in _pos_spans(info.kind, span)]
-            if found:
-                return found[0]
-        if 0 < len(span) <= 30:
-            return span
-    if info.kind in _POS:
-        spans = _pos_spans(info.kind, norm)
-        if spans:
-            return spans[0][2]
-    return None
-
-
-_CLAUSE = re.compile(r"[^，,；;。！？!?]+[，,；;。！？!?]?")
-CLAUSE_MAX_CHARS = 40
-
-
-def clause_span(info: QuestionInfo, sentence: str) -> str | None:
-    """A descriptive short answer: the clauses of the sentence after the question's
-    anchor (or, without one, the clause that the question does not already say),
-    at most :data:`CLAUSE_MAX_CHARS` characters."""
-    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(sentence)]
-    if not clauses:
-        return None
-    a_start, a_end = longest_suffix_in(info.left, sentence, 2) if info.left else (-1, -1)
-    if a_end >= 0:
-        text = sentence[a_end:]
-        out = ""
-        for m in _CLAUSE.finditer(text):
-            if out and len(out) + len(m.group()) > CLAUSE_MAX_CHARS:
-                break
-            out += m.group()
-        out = out.strip(" 　,，。;；:：")
-        if 0 < len(out) <= CLAUSE_MAX_CHARS:
-            return out
-    units = content_units(info.text)
-
-    def novelty(span: tuple[int, int]) -> float:
-        piece = normalize(sentence[span[0]:span[1]])
-        said = sum(1 for u in units if len(u) == 2 and u in piece)
-        return len(piece) - 3 * said
-
-    best = max(clauses, key=novelty)
-    out = sentence[best[0]:best[1]].strip(" 　,，。;；:：")
-    return out if 0 < len(out) <= CLAUSE_MAX_CHARS else None
-
-
-def _with_unit(text: str, i: int, j: int, right: str) -> str:
-    span = text[i:j]
-    unit = re.match(r"[^\s，。；、]{1,2}", right or "")
-    if unit and text[j:].startswith(unit.group()) and not re.search(_UNIT + "$", span):
-        span += unit.group()
-    return span.strip()
+def ordinal_value(text: str) -> int:
+    """``三`` → 3, ``十五`` → 15, ``二十`` → 20, ``7`` → 7 (0 when unreadable)."""
+    if text.isdigit():
+        return int(text)
+    digits = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + digits.get(text[1:], 0)
+    if text.endswith("十"):
+        return digits.get(text[0], 0) * 10
+    if "十" in text:
+        a, b = text.split("十", 1)
+        return digits.get(a, 0) * 10 + digits.get(b, 0)
+    return digits.get(text, 0)
 
 
 def content_units(question: str) -> set[str]:

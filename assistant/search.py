@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .chunking import Passage
-from .config import DEFAULT_SETTINGS, Settings
+from .config import DEFAULT_SETTINGS, FUSED_POOL_FACTOR, FUSED_POOL_MIN, Settings
 from .index import IndexData
 from .text import char_ngrams, jaccard
 
@@ -105,5 +105,5 @@ def hybrid_search(data: IndexData, query_vector: np.ndarray | None, query_tokens
         sparse_ids = [i for i in sparse_ids if data.passages[i].source in sources]
     fused = rrf_fuse(dense_ids, sparse_ids, settings.rrf_k, settings.dense_weight)
     hits = [Hit(data.passages[i], score, dense_scores.get(i, 0.0), sparse_scores.get(i, 0.0))
-            for i, score in fused[: max(k * 4, 20)]]
+            for i, score in fused[: max(k * FUSED_POOL_FACTOR, FUSED_POOL_MIN)]]
     return remove_near_duplicates(hits, settings.near_duplicate_jaccard)[:k]

@@ -7,21 +7,27 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import jieba.analyse
 import numpy as np
 
-from .answer import Citation, cite
 from .chunking import Passage, Sentence
-from .config import DEFAULT_SETTINGS, Settings
+from .citation import Citation, cite
+from .config import (
+    CAPTION_PENALTY,
+    CENTRALITY_WEIGHT,
+    DEFAULT_SETTINGS,
+    DUPLICATE,
+    FIGURE_BONUS,
+    FIGURE_BONUS_MAX,
+    FIRST_SENTENCE_BONUS,
+    LEAD_BONUS,
+    MIN_SUMMARY_SENTENCE_CHARS,
+    REDUNDANCY,
+    TITLE_OVERLAP_WEIGHT,
+    TOPIC_RELEVANCE_FLOOR,
+    Settings,
+)
 from .search import Hit
 from .text import char_ngrams, jaccard
-
-TOPIC_POOL = 20
-MIN_SENTENCE_CHARS = 8
-TOPIC_RELEVANCE_FLOOR = 0.75  # topic sentences below this share of the best relevance are left out
-REDUNDANCY = 0.6  # MMR penalty per unit of similarity to a chosen sentence
-DUPLICATE = 0.6  # bigram Jaccard at which a sentence counts as a repeat
-CENTRALITY_WEIGHT = 0.3  # of the article's most central sentence
 
 
 @dataclass
@@ -49,12 +55,6 @@ class Summary:
         return asdict(self)
 
 
-def keywords(text: str, n: int = 5) -> list[str]:
-    """Keywords of a text by jieba's TextRank (TF-IDF when TextRank finds none)."""
-    words = jieba.analyse.textrank(text, topK=n) or jieba.analyse.extract_tags(text, topK=n)
-    return list(words)
-
-
 @dataclass(frozen=True)
 class _Unit:
     passage: Passage
@@ -68,7 +68,7 @@ def _units(passages: list[Passage]) -> list[_Unit]:
     out: list[_Unit] = []
     for p in prose:
         for s in p.sentences:
-            if len(s.text) >= MIN_SENTENCE_CHARS or p.kind == "table_row":
+            if len(s.text) >= MIN_SUMMARY_SENTENCE_CHARS or p.kind == "table_row":
                 out.append(_Unit(p, s, len(out), frozenset(char_ngrams(s.text))))
     return out
 
@@ -113,6 +113,16 @@ def _summary(title: str, chosen: list[_Unit], documents: dict[str, str]) -> Summ
     return Summary(title, "".join(s.text for s in sents), sents)
 
 
+def _salience(u: _Unit, centrality: float, first: bool) -> float:
+    """How much a sentence is worth keeping: its centrality, and opening the article or its
+    lead, sharing words with the title, concrete figures; a photo caption weighs less."""
+    position = FIRST_SENTENCE_BONUS if first else (LEAD_BONUS if u.passage.kind == "lead" else 0.0)
+    title_overlap = jaccard(u.grams, char_ngrams(u.passage.article)) * TITLE_OVERLAP_WEIGHT
+    figures = min(FIGURE_BONUS_MAX, FIGURE_BONUS * len(re.findall(r"\d+(?:\.\d+)?", u.sentence.text)))
+    caption = -CAPTION_PENALTY if u.passage.kind == "caption" else 0.0
+    return centrality + position + title_overlap + figures + caption
+
+
 def summarize_passages(passages: list[Passage], documents: dict[str, str],
                        settings: Settings = DEFAULT_SETTINGS, title: str = "") -> Summary:
     """Extractive summary of one article or one file: key sentences in source order.
@@ -133,13 +143,7 @@ def summarize_passages(passages: list[Passage], documents: dict[str, str],
         central = _centrality(group)
         top = max(central) or 1.0
         central = [CENTRALITY_WEIGHT * c / top for c in central]
-        scores = []
-        for n, (u, c) in enumerate(zip(group, central)):
-            position = 0.25 if n == 0 else (0.1 if u.passage.kind == "lead" else 0.0)
-            title_overlap = jaccard(u.grams, char_ngrams(u.passage.article)) * 0.5
-            figures = min(0.2, 0.05 * len(re.findall(r"\d+(?:\.\d+)?", u.sentence.text)))
-            caption = -0.15 if u.passage.kind == "caption" else 0.0
-            scores.append(c + position + title_overlap + figures + caption)
+        scores = [_salience(u, c, first=n == 0) for n, (u, c) in enumerate(zip(group, central))]
         total = sum(len(u.sentence.text) for u in group)
         minimum = settings.summary_min_sentences if len(by_article) == 1 else 1
         chosen += _select(group, scores, int(total * settings.summary_ratio), settings.summary_max_sentences, minimum)
@@ -160,7 +164,7 @@ def summarize_topic(topic: str, hits: list[Hit], documents: dict[str, str],
     for rank, h in enumerate(hits):
         rank_of.setdefault((h.passage.source, h.passage.article_id), rank)
         for s in h.passage.sentences:
-            if len(s.text) < MIN_SENTENCE_CHARS:
+            if len(s.text) < MIN_SUMMARY_SENTENCE_CHARS:
                 continue
             u = _Unit(h.passage, s, len(units), frozenset(char_ngrams(s.text)))
             units.append(u)

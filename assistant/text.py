@@ -19,13 +19,24 @@ import cn2an
 import jieba
 import opencc
 
+from .config import KEYWORDS_PER_ARTICLE
+
 jieba.setLogLevel(60)
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’—…·"
 SENTENCE_END = "。！？；!?;"
 CLOSERS = "”’」』)）\"'"
-TERMINATORS = SENTENCE_END + "…" + CLOSERS + ":："
+CLAUSE_PUNCT = "，,；;。！？!?"
+CLAUSE = re.compile(f"[^{CLAUSE_PUNCT}]+[{CLAUSE_PUNCT}]*")  # a clause with the punctuation that ends it
+CLAUSE_BODY = re.compile(f"[^{CLAUSE_PUNCT}：:]+")  # the words between clause marks (colons too)
+EDGE_PUNCT = " 　,，。;；:：、"  # stripped from the ends of a short answer…
+EDGE_WORDS = "的是为了在"  # …and, at its start, these function words
+# what a sentence holds
+CAUSE_CUE = re.compile(r"因为|由于|因此|所以|导致|为了|以便|原因")
+PLACE_CUE = re.compile(r"位于|地处|坐落|处于|[省市县区镇州国]")
+DEFINE_CUE = re.compile(r"^[^，,。]{0,30}?(?:是|指|为|即)")
+YEAR_CUE = re.compile(r"\d{3,4}年|[元二三四五六七八九十]年|世纪|年代|朝")
 
 
 @dataclass(frozen=True)
@@ -227,3 +238,11 @@ def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
+
+
+def keywords(text: str, n: int = KEYWORDS_PER_ARTICLE) -> list[str]:
+    """Keywords of a text by jieba's TextRank (TF-IDF when TextRank finds none)."""
+    import jieba.analyse
+
+    words = jieba.analyse.textrank(text, topK=n) or jieba.analyse.extract_tags(text, topK=n)
+    return list(words)

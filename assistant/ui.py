@@ -17,10 +17,12 @@ from typing import Any
 
 import gradio as gr
 
-from . import ranker
-from .answer import Answer, Citation
+from .answer import Answer
+from .citation import Citation
+from .config import STREAM_DELAY_S, SUPPORTED_SUFFIXES
 from .core import Assistant
 from .errors import AssistantError
+from .progress import ProgressBar
 from .summary import Summary
 
 EXAMPLES = [
@@ -29,7 +31,6 @@ EXAMPLES = [
     "哪个县空气质量综合指数最低？",
     "How many mobile phone users does Shanxi have?",
 ]
-STREAM_DELAY_S = 0.02
 
 CSS = """
 .answer mark, .sources mark { background: #ffe58a; padding: 0 2px; border-radius: 3px; }
@@ -108,7 +109,7 @@ def render_sources(assistant: Assistant, citations: list[Citation], title: str =
         groups.setdefault((c.source, c.article_id, c.paragraph), []).append((n, c))
     for cites in groups.values():
         first = cites[0][1]
-        doc = assistant.data.documents.get(first.source, "")
+        doc = assistant.document_text(first.source)
         start, end = assistant.paragraph_span(first)
         pieces, pos = [], start
         for _, c in sorted(cites, key=lambda nc: nc[1].start):
@@ -130,8 +131,8 @@ def render_sources(assistant: Assistant, citations: list[Citation], title: str =
 def render_stats(assistant: Assistant) -> str:
     """The status line: model and counts."""
     s = assistant.stats()
-    return (f"**模型 Model:** `{s['embedder']}` · **文件 Files:** {s['files']} · "
-            f"**文章 Articles:** {s['articles']} · **段落 Passages:** {s['passages']}")
+    return (f"**模型 Model:** `{s.embedder}` · **文件 Files:** {s.files} · "
+            f"**文章 Articles:** {s.articles} · **段落 Passages:** {s.passages}")
 
 
 # ----------------------------------------------------------------------------- handlers
@@ -214,7 +215,7 @@ def chat(assistant: Assistant, message: str, history: list[dict[str, Any]], mode
 
 def article_rows(assistant: Assistant) -> list[list[Any]]:
     """Library table rows: file, article number, title, keywords, first sentence."""
-    return [[a["source"], a["article_id"], a["title"], " ".join(a["keywords"]), a["first_sentence"][:80]]
+    return [[a.source, a.article_id, a.title, " ".join(a.keywords), a.first_sentence[:80]]
             for a in assistant.articles()]
 
 
@@ -252,118 +253,129 @@ def remove(assistant: Assistant, name: str) -> str:
 # ----------------------------------------------------------------------------- the app
 
 
+def read_view(assistant: Assistant, name: str, number: float | None) -> str:
+    """``/read``: one article's repaired paragraphs, or the whole file as decoded."""
+    if not name:
+        return ""
+    try:
+        text = assistant.document_text(name)
+    except AssistantError as exc:
+        raise gr.Error(str(exc)) from exc
+    if number is not None and number != "":
+        paragraphs = assistant.article_paragraphs(name, int(number))
+        if paragraphs:
+            return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    return f"<pre style='white-space:pre-wrap'>{html.escape(text)}</pre>"
+
+
+def summarise_file(assistant: Assistant, name: str, number: float | None) -> tuple[str, str]:
+    """A file's (or one article's) summary and its sources, rendered."""
+    try:
+        summ = assistant.summarize(source=name, article=None if number is None or number == "" else int(number))
+    except AssistantError as exc:
+        raise gr.Error(str(exc)) from exc
+    return render_summary(summ), render_sources(assistant, [s.citation for s in summ.sentences])
+
+
 def build_demo(assistant: Assistant, upload_dir: Path) -> gr.Blocks:
     """The Gradio Blocks app over one assistant (launch it with ``css=CSS``)."""
     with gr.Blocks(title="新闻问答 · Chinese news assistant") as demo:
         gr.Markdown("# 新闻问答与摘要 · Cited answers from Chinese news pages")
         stats = gr.Markdown(render_stats(assistant))
-        with gr.Tab("问答 Chat"), gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="对话 Chat", height=520, sanitize_html=True,
-                                     elem_id="chatbot")
-                mode = gr.Radio(["问答 Answer", "摘要 Topic summary"], value="问答 Answer",
-                                label="模式 Mode")
-                with gr.Row():
-                    box = gr.Textbox(placeholder="输入问题，例如：山西2026年15件民生实事是什么", scale=5,
-                                     show_label=False, elem_id="question")
-                    send = gr.Button("提问 Ask", variant="primary", scale=1, elem_id="ask")
-                gr.Examples(EXAMPLES, inputs=box, label="示例 Examples")
-            with gr.Column(scale=2):
-                sources = gr.HTML(render_sources(assistant, []), elem_id="sources")
+        with gr.Tab("问答 Chat"):
+            sources = _chat_tab(assistant)
         with gr.Tab("文库 Library"):
-            table = gr.Dataframe(article_rows(assistant), headers=["文件 File", "#", "标题 Title", "关键词 Keywords",
-                                                                  "首句 First sentence"], interactive=False, wrap=True)
-            with gr.Row():
-                files = sorted(assistant.data.sources)
-                pick = gr.Dropdown(files, label="文件 File", value=files[0] if files else None, allow_custom_value=True)
-                art_no = gr.Number(label="文章 # (空 = 整个文件)", precision=0, value=None)
-            with gr.Row():
-                read_btn = gr.Button("阅读 Read")
-                sum_btn = gr.Button("摘要 Summarise")
-                del_btn = gr.Button("删除 Remove", variant="stop")
-            reader = gr.HTML()
-            with gr.Row():
-                uploader = gr.File(file_count="multiple", label="上传 Upload (.txt .md .pdf .docx .html)",
-                                   file_types=[".txt", ".md", ".pdf", ".docx", ".html", ".htm"])
-                up_btn = gr.Button("添加到索引 Add to index", variant="primary")
-            up_status = gr.Markdown()
+            _library_tab(assistant, upload_dir, stats, sources)
         with gr.Tab("接口 API"):
-            api_q = gr.Textbox(label="question")
-            api_hist = gr.Textbox(label="history (JSON list of earlier questions)", value="[]")
-            api_src = gr.Textbox(label="source")
-            api_query = gr.Textbox(label="query")
-            api_article = gr.Number(label="article", value=None, precision=0)
-            api_out = gr.JSON(label="result")
-            with gr.Row():
-                api_ask = gr.Button("ask")
-                api_sum = gr.Button("summarize")
-                api_stats = gr.Button("stats")
-                api_arts = gr.Button("articles")
-
-        def _chat(message: str, history: list[dict[str, Any]], mode_value: str) -> Iterator[Any]:
-            yield from chat(assistant, message, history, mode_value)
-
-        send.click(_chat, [box, chatbot, mode], [chatbot, box, sources], api_name="chat")
-        box.submit(_chat, [box, chatbot, mode], [chatbot, box, sources], api_name=False)  # type: ignore[arg-type]
-
-        def _read(name: str, number: float | None) -> str:
-            if not name:
-                return ""
-            try:
-                text = assistant.document_text(name)
-            except AssistantError as exc:
-                raise gr.Error(str(exc)) from exc
-            if number not in (None, ""):
-                paragraphs = assistant.article_paragraphs(name, int(number))
-                if paragraphs:
-                    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
-            return f"<pre style='white-space:pre-wrap'>{html.escape(text)}</pre>"
-
-        def _summarise(name: str, number: float | None) -> tuple[str, str]:
-            try:
-                summ = assistant.summarize(source=name, article=None if number in (None, "") else int(number))
-            except AssistantError as exc:
-                raise gr.Error(str(exc)) from exc
-            return render_summary(summ), render_sources(assistant, [s.citation for s in summ.sentences])
-
-        def _refresh() -> tuple[str, Any, Any]:
-            names = sorted(assistant.data.sources)
-            return render_stats(assistant), article_rows(assistant), gr.update(choices=names,
-                                                                              value=names[0] if names else None)
-
-        def _upload(fs: list[Any] | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
-            return upload(assistant, upload_dir, fs, progress)
-
-        read_btn.click(_read, [pick, art_no], reader, api_name="read")
-        sum_btn.click(_summarise, [pick, art_no], [reader, sources], api_name=False)  # type: ignore[arg-type]
-        del_btn.click(lambda n: remove(assistant, n), pick, up_status, api_name="remove").then(
-            _refresh, None, [stats, table, pick], api_name=False)  # type: ignore[arg-type]
-        up_btn.click(_upload, uploader, up_status, api_name="upload").then(
-            _refresh, None, [stats, table, pick], api_name=False)  # type: ignore[arg-type]
-        api_ask.click(lambda q, h: ask_api(assistant, q, h), [api_q, api_hist], api_out, api_name="ask")
-        api_sum.click(lambda s, q, a: summarize_api(assistant, s, q, a), [api_src, api_query, api_article],
-                      api_out, api_name="summarize")
-        api_stats.click(lambda: assistant.stats(), None, api_out, api_name="stats")
-        api_arts.click(lambda: assistant.articles(), None, api_out, api_name="articles")
+            _api_tab(assistant)
     return demo
+
+
+def _chat_tab(assistant: Assistant) -> gr.HTML:
+    """The chat, its mode and examples, and the sources panel (returned)."""
+    with gr.Row():
+        with gr.Column(scale=3):
+            chatbot = gr.Chatbot(label="对话 Chat", height=520, sanitize_html=True, elem_id="chatbot")
+            mode = gr.Radio(["问答 Answer", "摘要 Topic summary"], value="问答 Answer", label="模式 Mode")
+            with gr.Row():
+                box = gr.Textbox(placeholder="输入问题，例如：山西2026年15件民生实事是什么", scale=5,
+                                 show_label=False, elem_id="question")
+                send = gr.Button("提问 Ask", variant="primary", scale=1, elem_id="ask")
+            gr.Examples(EXAMPLES, inputs=box, label="示例 Examples")
+        with gr.Column(scale=2):
+            sources = gr.HTML(render_sources(assistant, []), elem_id="sources")
+
+    def _chat(message: str, history: list[dict[str, Any]], mode_value: str) -> Iterator[Any]:
+        yield from chat(assistant, message, history, mode_value)
+
+    send.click(_chat, [box, chatbot, mode], [chatbot, box, sources], api_name="chat")
+    box.submit(_chat, [box, chatbot, mode], [chatbot, box, sources], api_name=False)  # type: ignore[arg-type]
+    return sources
+
+
+def _library_tab(assistant: Assistant, upload_dir: Path, stats: gr.Markdown, sources: gr.HTML) -> None:
+    """The article table, reading, summarising and removing a file, and uploads."""
+    table = gr.Dataframe(article_rows(assistant), headers=["文件 File", "#", "标题 Title", "关键词 Keywords",
+                                                          "首句 First sentence"], interactive=False, wrap=True)
+    with gr.Row():
+        files = assistant.sources()
+        pick = gr.Dropdown(files, label="文件 File", value=files[0] if files else None, allow_custom_value=True)
+        art_no = gr.Number(label="文章 # (空 = 整个文件)", precision=0, value=None)
+    with gr.Row():
+        read_btn = gr.Button("阅读 Read")
+        sum_btn = gr.Button("摘要 Summarise")
+        del_btn = gr.Button("删除 Remove", variant="stop")
+    reader = gr.HTML()
+    with gr.Row():
+        uploader = gr.File(file_count="multiple", label="上传 Upload (" + " ".join(SUPPORTED_SUFFIXES) + ")",
+                           file_types=list(SUPPORTED_SUFFIXES))
+        up_btn = gr.Button("添加到索引 Add to index", variant="primary")
+    up_status = gr.Markdown()
+
+    def _refresh() -> tuple[str, Any, Any]:
+        names = assistant.sources()
+        return render_stats(assistant), article_rows(assistant), gr.update(choices=names,
+                                                                          value=names[0] if names else None)
+
+    def _upload(fs: list[Any] | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+        return upload(assistant, upload_dir, fs, progress)
+
+    read_btn.click(lambda n, a: read_view(assistant, n, a), [pick, art_no], reader, api_name="read")
+    sum_btn.click(lambda n, a: summarise_file(assistant, n, a), [pick, art_no], [reader, sources],
+                  api_name=False)  # type: ignore[arg-type]
+    del_btn.click(lambda n: remove(assistant, n), pick, up_status, api_name="remove").then(
+        _refresh, None, [stats, table, pick], api_name=False)  # type: ignore[arg-type]
+    up_btn.click(_upload, uploader, up_status, api_name="upload").then(
+        _refresh, None, [stats, table, pick], api_name=False)  # type: ignore[arg-type]
+
+
+def _api_tab(assistant: Assistant) -> None:
+    """Named endpoints for ``gradio_client``: ``/ask``, ``/summarize``, ``/stats``, ``/articles``."""
+    api_q = gr.Textbox(label="question")
+    api_hist = gr.Textbox(label="history (JSON list of earlier questions)", value="[]")
+    api_src = gr.Textbox(label="source")
+    api_query = gr.Textbox(label="query")
+    api_article = gr.Number(label="article", value=None, precision=0)
+    api_out = gr.JSON(label="result")
+    with gr.Row():
+        api_ask = gr.Button("ask")
+        api_sum = gr.Button("summarize")
+        api_stats = gr.Button("stats")
+        api_arts = gr.Button("articles")
+    api_ask.click(lambda q, h: ask_api(assistant, q, h), [api_q, api_hist], api_out, api_name="ask")
+    api_sum.click(lambda s, q, a: summarize_api(assistant, s, q, a), [api_src, api_query, api_article],
+                  api_out, api_name="summarize")
+    api_stats.click(lambda: assistant.stats().to_dict(), None, api_out, api_name="stats")
+    api_arts.click(lambda: [a.to_dict() for a in assistant.articles()], None, api_out, api_name="articles")
 
 
 def open_assistant(index_dir: Path, seeds_dir: Path) -> Assistant:
     """Open the index, building it from ``seeds_dir`` with a progress bar when it does not
     exist yet (and picking up added, changed or deleted seed files when it does)."""
-    from tqdm import tqdm
-
     assistant = Assistant(index_dir)
-    with tqdm(total=100, desc="indexing" if not assistant.exists() else "checking index",
-              bar_format="{l_bar}{bar}| {n:.0f}% {postfix}") as bar:
-        def progress(fraction: float, message: str) -> None:
-            bar.n = round(fraction * 100)
-            bar.set_postfix_str(message[:40])
-            bar.refresh()
-
-        paths = [seeds_dir] if seeds_dir.exists() else []
-        report = assistant.index(paths, progress)
+    with ProgressBar("indexing" if not assistant.exists() else "checking index") as bar:
+        report = assistant.index([seeds_dir] if seeds_dir.exists() else [], bar)
     for err in report.errors:
         print(f"skipped: {err}")
-    ranker.warm_up()
+    assistant.warm_up()
     return assistant

@@ -1,9 +1,18 @@
 from __future__ import annotations
 
-from assistant.answer import build_answer, list_items, table_answer
+import pytest
+
+from assistant.answer import Evidence, build_answer, confidence, list_items, table_answer, trimmed
 from assistant.chunking import Passage, Sentence
+from assistant.citation import Citation
 from assistant.question import analyse
+from assistant.ranker import Rankers, load_rankers
 from assistant.search import Hit
+
+
+@pytest.fixture(scope="module")
+def rankers() -> Rankers:
+    return load_rankers()
 
 
 def test_list_items_in_order() -> None:
@@ -13,28 +22,53 @@ def test_list_items_in_order() -> None:
     assert items == ["一是为怀孕妇女提供免费产前筛查", "二是补助新生儿", "三是开展内镜检查3万名。"]
 
 
-def _row(n: int, text: str) -> Passage:
+def _row(n: int, cells: tuple[tuple[str, str], ...]) -> Passage:
+    text = "；".join(f"{h}：{v}" for h, v in cells)
     return Passage(f"r{n}", "t.txt", "各县(市、区)一周主要指标情况", 0, n, n * 10, n * 10 + 9, text, kind="table_row",
-                   sentences=[Sentence(text, n * 10, n * 10 + 9)])
+                   sentences=[Sentence(text, n * 10, n * 10 + 9)], cells=cells)
 
 
 def test_table_superlative_uses_the_named_column() -> None:
-    rows = [_row(1, "县(市、区)：阳曲县；综合指数：3.55；PM2.5(μg/m3)：29"),
-            _row(2, "县(市、区)：娄烦县；综合指数：2.45；PM2.5(μg/m3)：14"),
-            _row(3, "县(市、区)：太原市；综合指数：4.05；PM2.5(μg/m3)：34")]
+    rows = [_row(1, (("县(市、区)", "阳曲县"), ("综合指数", "3.55"), ("PM2.5(μg/m3)", "29"))),
+            _row(2, (("县(市、区)", "娄烦县"), ("综合指数", "2.45"), ("PM2.5(μg/m3)", "14"))),
+            _row(3, (("县(市、区)", "太原市；城区"), ("综合指数", "4.05"), ("PM2.5(μg/m3)", "34")))]
     row, name = table_answer(analyse("哪个县空气质量综合指数最低？"), rows)
     assert name == "娄烦县" and row.id == "r2"
     row, name = table_answer(analyse("PM2.5最高的是哪里"), rows)
-    assert name == "太原市"
+    assert name == "太原市；城区"  # a cell holding "；" does not shift the columns
+    assert table_answer(analyse("哪个县人口最多？"), rows) is None  # no such column
 
 
-def test_answer_cites_exact_text_and_says_not_found_when_evidence_is_weak() -> None:
+def _passage(doc: str, start: int) -> Passage:
+    return Passage("p0", "a.txt", "新闻", 0, 1, start, len(doc), doc[start:], sentences=[Sentence(doc[start:], start,
+                                                                                                 len(doc))])
+
+
+def test_answer_cites_exact_text_and_says_not_found_when_evidence_is_weak(rankers: Rankers) -> None:
     doc = "本报讯 太原市今年新建学校12所。"
-    p = Passage("p0", "a.txt", "新闻", 0, 1, 4, len(doc), doc[4:], sentences=[Sentence(doc[4:], 4, len(doc))])
-    hit = Hit(p, 1.0, 0.95, 5.0)
-    ans = build_answer("太原市今年新建学校多少所？", [hit], {"a.txt": doc})
+    p = _passage(doc, 4)
+    ans = build_answer("太原市今年新建学校多少所？", [Hit(p, 1.0, 0.95, 5.0)], Evidence({"a.txt": doc}), rankers)
     assert ans.found and ans.short_answer == "12所"
     assert ans.citations[0].text == doc[ans.citations[0].start:ans.citations[0].end] == "太原市今年新建学校12所。"
-    weak = Hit(p, 0.2, 0.80, 0.0)
-    none = build_answer("上海迪士尼乐园门票多少钱？", [weak], {"a.txt": doc})
-    assert not none.found and none.message and none.passages
+    none = build_answer("上海迪士尼乐园门票多少钱？", [Hit(p, 0.2, 0.80, 0.0)], Evidence({"a.txt": doc}), rankers)
+    assert not none.found and none.message and none.passages and not none.citations
+
+
+def test_confidence_grows_with_shared_rare_words_and_dense_similarity() -> None:
+    p = _passage("本报讯 太原市今年新建学校12所。", 4)
+    info = analyse("太原市今年新建学校多少所？")
+    strong = confidence(info, [Hit(p, 1.0, 0.95, 5.0)])
+    weaker = confidence(info, [Hit(p, 1.0, 0.84, 5.0)])
+    unrelated = confidence(analyse("上海迪士尼乐园门票多少钱？"), [Hit(p, 1.0, 0.84, 5.0)])
+    assert 0.9 <= strong <= 1.0 and unrelated < 0.4 < weaker < strong
+    assert confidence(analyse("How many schools?"), [Hit(p, 1.0, 0.70, 5.0)]) < 0.1
+    assert confidence(info, []) == 0.0
+
+
+def test_a_long_answer_is_trimmed_to_the_clauses_that_answer_and_stays_cited() -> None:
+    filler = "会议强调要坚持稳中求进，统筹发展和安全，推动经济实现质的有效提升和量的合理增长，" * 3
+    text = filler + "全市今年新建学校12所，新增学位1.2万个，" + filler
+    doc = "前言" + text
+    cut, c = trimmed(analyse("全市今年新建学校多少所？"),
+                     text, Citation("a.txt", "新闻", 1, 2, len(doc), text, 1.0))
+    assert "新建学校12所" in cut and len(cut) <= 150 and doc[c.start:c.end] == cut == c.text

@@ -4,8 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunking import MAX_SENTENCE_CHARS, chunk_articles
-from assistant.documents import parse_page, read_document
+from assistant.chunking import chunk_articles
+from assistant.config import MAX_SENTENCE_CHARS
+from assistant.layout import parse_page
+from assistant.readers import read_document
 
 from .conftest import SEEDS
 

@@ -6,18 +6,10 @@ from pathlib import Path
 import pytest
 
 from assistant import DEFAULT_SETTINGS, Assistant
-from assistant.core import safe_file_name
 from assistant.errors import DocumentError, QueryError
+from assistant.index import load_index
 
 PAGE = "## 忻州新建滑雪场\n\n本报讯 忻州市今年新建滑雪场2座。(王五)\n".encode()
-
-
-def test_upload_names_cannot_leave_the_folder() -> None:
-    assert safe_file_name("../../etc/passwd.txt") == "passwd.txt"
-    assert safe_file_name("C:\\\\Users\\\\x\\\\新闻 第1版.md") == "新闻_第1版.md"
-    assert safe_file_name("<script>.html") == "script.html"
-    with pytest.raises(DocumentError, match="unsupported"):
-        safe_file_name("run.sh")
 
 
 def test_bad_uploads_change_nothing(tmp_path: Path, hash_embedder) -> None:
@@ -42,3 +34,31 @@ def test_empty_and_huge_questions_are_refused(tmp_path: Path, hash_embedder) -> 
         assistant.ask("   ")
     with pytest.raises(QueryError, match="characters"):
         assistant.ask("问" * 1000)
+
+
+class OtherModel:
+    """A second deterministic "model" (a different id and dimension) for the re-embed test."""
+
+    id = "test:other"
+    dim = 8
+
+    def embed_passages(self, texts):
+        import numpy as np
+
+        out = np.array([[len(t) % 7 + 1.0] + [float(t.count(ch)) for ch in "的市今新学校了"] for t in texts],
+                       dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    embed_queries = embed_passages
+
+
+def test_an_index_built_with_another_model_is_re_embedded_and_saved(tmp_path: Path, hash_embedder) -> None:
+    first = Assistant(tmp_path / "idx", embedder=hash_embedder)
+    first.add_file("a.txt", PAGE, tmp_path / "uploads")
+    passages = [p.to_dict() for p in first.data.passages]
+    second = Assistant(tmp_path / "idx", embedder=OtherModel())
+    assert second.data.embedder_id == "test:other" and second.data.vectors.shape == (len(passages), 8)
+    assert [p.to_dict() for p in second.data.passages] == passages
+    saved = load_index(tmp_path / "idx")
+    assert saved.embedder_id == "test:other" and saved.faiss_index.d == 8
+    assert second.ask("忻州市今年新建滑雪场几座？").found

@@ -1,7 +1,9 @@
 import assistant
 
 
-def test_public_api_is_exported() -> None:
-    assert "Assistant" in assistant.__all__ and "Answer" in assistant.__all__
+def test_public_api_is_exported_and_documented() -> None:
+    assert {"Assistant", "Answer", "Citation", "Rankers", "load_rankers"} <= set(assistant.__all__)
     for name in assistant.__all__:
-        assert getattr(assistant, name) is not None
+        member = getattr(assistant, name)
+        assert getattr(member, "__module__", "assistant").startswith("assistant"), name
+        assert name == "DEFAULT_SETTINGS" or (member.__doc__ or "").strip(), f"{name} has no docstring"

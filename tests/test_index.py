@@ -7,10 +7,20 @@ import numpy as np
 import pytest
 
 from assistant import Assistant
-from assistant.errors import IndexError_
+from assistant.errors import IndexFolderError
 from assistant.index import build_faiss, load_index
 
 PAGE = "## 标题一\n\n本报讯 太原市今年新建学校12所。(张三)\n\n## 标题二\n\n本报讯 大同市新增公园3个。(李四)\n"
+
+
+def _indexed_page(tmp_path: Path, embedder) -> tuple[Path, Assistant]:
+    """A folder with one page, indexed into ``tmp_path/idx``."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(PAGE, encoding="utf-8")
+    assistant = Assistant(tmp_path / "idx", embedder=embedder)
+    assistant.index([docs])
+    return docs, assistant
 
 
 @pytest.mark.parametrize("n,dim", [(1, 8), (7, 16), (333, 24)])
@@ -70,11 +80,7 @@ def test_incremental_add_change_delete_and_embedding_cache(tmp_path: Path, hash_
 
 
 def test_save_load_round_trip_and_damage_is_reported(tmp_path: Path, hash_embedder) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.txt").write_text(PAGE, encoding="utf-8")
-    assistant = Assistant(tmp_path / "idx", embedder=hash_embedder)
-    assistant.index([docs])
+    docs, assistant = _indexed_page(tmp_path, hash_embedder)
     data = load_index(tmp_path / "idx")
     assert [p.to_dict() for p in data.passages] == [p.to_dict() for p in assistant.data.passages]
     assert np.allclose(data.vectors, assistant.data.vectors)
@@ -82,7 +88,7 @@ def test_save_load_round_trip_and_damage_is_reported(tmp_path: Path, hash_embedd
     assert manifest["embedder"] == hash_embedder.id and manifest["files"]["a.txt"]["sha256"]
     with (tmp_path / "idx" / "vectors.npy").open("ab") as f:
         f.write(b"garbage")
-    with pytest.raises(IndexError_, match="damaged"):
+    with pytest.raises(IndexFolderError, match="damaged"):
         load_index(tmp_path / "idx")
 
 
@@ -99,15 +105,31 @@ def test_bad_files_are_skipped_with_a_message(tmp_path: Path, hash_embedder) -> 
 
 def test_a_new_parser_version_parses_unchanged_files_again(tmp_path: Path, hash_embedder,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import assistant.core as core
+    import assistant.ingest as ingest
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.txt").write_text(PAGE, encoding="utf-8")
-    assistant = Assistant(tmp_path / "idx", embedder=hash_embedder)
-    assistant.index([docs])
+    docs, assistant = _indexed_page(tmp_path, hash_embedder)
     embedded = hash_embedder.texts
-    monkeypatch.setattr(core, "PARSER_VERSION", core.PARSER_VERSION + 1)
+    monkeypatch.setattr(ingest, "PARSER_VERSION", ingest.PARSER_VERSION + 1)
     report = assistant.index([docs])
     assert report.updated == ["a.txt"]
     assert hash_embedder.texts == embedded  # same passages: vectors come from the cache
+
+
+def test_a_save_interrupted_between_its_two_renames_is_recovered(tmp_path: Path, hash_embedder) -> None:
+    _indexed_page(tmp_path, hash_embedder)
+    # the crash: the old index was moved aside, the new one never took its place
+    (tmp_path / "idx").rename(tmp_path / ".idx.old-1")
+    (tmp_path / ".idx.tmp-2").mkdir()
+    data = load_index(tmp_path / "idx")
+    assert sorted(data.sources) == ["a.txt"] and data.faiss_index.ntotal == len(data.passages) == 2
+
+
+def test_derived_tables_belong_to_the_loaded_index(tmp_path: Path, hash_embedder) -> None:
+    docs, assistant = _indexed_page(tmp_path, hash_embedder)
+    data = assistant.data
+    assert data.block_of(data.passages[0]) == [data.passages[0]]
+    assert [a.title for a in data.articles] == ["标题一", "标题二"] and data.articles[0].keywords
+    assert data.idf("太原市") < data.idf("从未出现的词")
+    (docs / "b.txt").write_text(PAGE.replace("太原", "阳泉"), encoding="utf-8")
+    assistant.index([docs])
+    assert assistant.data is not data and len(assistant.data.articles) == 4 and len(data.articles) == 2

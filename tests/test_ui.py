@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from assistant.answer import Answer, Citation
+from assistant.answer import Answer
+from assistant.citation import Citation
 from assistant.ui import CSS, build_demo, render_answer
-
-pytestmark = pytest.mark.slow
 
 
 def test_rendering_escapes_hostile_text() -> None:
@@ -36,6 +35,7 @@ def client(app: str):
     return Client(app, verbose=False)
 
 
+@pytest.mark.slow
 def test_ask_and_follow_up_through_the_api(client) -> None:
     ans = client.predict("山西2026年15件民生实事是什么", "[]", api_name="/ask")
     assert ans["found"] and len(ans["items"]) == 15
@@ -44,6 +44,7 @@ def test_ask_and_follow_up_through_the_api(client) -> None:
     assert "内镜检查3万名" in follow["answer"]
 
 
+@pytest.mark.slow
 def test_summarize_through_the_api(client) -> None:
     summ = client.predict("004_57f1bea313067324.txt", "", None, api_name="/summarize")
     assert "11.5万个" in summ["summary"] and all(s["citation"]["text"] for s in summ["sentences"])
@@ -51,6 +52,7 @@ def test_summarize_through_the_api(client) -> None:
     assert topic["sentences"]
 
 
+@pytest.mark.slow
 def test_read_an_article_or_a_whole_file(client) -> None:
     article = client.predict("000_6fb74edb579e9116.txt", 1, api_name="/read")
     assert "惠及27万名儿童" in article and "官地矿" not in article
@@ -58,6 +60,7 @@ def test_read_an_article_or_a_whole_file(client) -> None:
     assert "官地矿" in whole and "<pre" in whole
 
 
+@pytest.mark.slow
 def test_upload_good_and_bad_files(client, tmp_path: Path, seeds_assistant: Assistant) -> None:
     from gradio_client import handle_file
 
@@ -65,15 +68,15 @@ def test_upload_good_and_bad_files(client, tmp_path: Path, seeds_assistant: Assi
     good.write_text("## 忻州新建滑雪场\n\n本报讯 忻州市今年新建滑雪场2座，可接待游客5万人次。(王五)\n", encoding="utf-8")
     bad = tmp_path / "photo.txt"
     bad.write_bytes(bytes(range(256)) * 40)
-    before = seeds_assistant.stats()["files"]
+    before = seeds_assistant.stats().files
     status = client.predict([handle_file(str(bad))], api_name="/upload")
-    assert "binary" in status and seeds_assistant.stats()["files"] == before
+    assert "binary" in status and seeds_assistant.stats().files == before
     status = client.predict([handle_file(str(good))], api_name="/upload")
-    assert "indexed" in status and seeds_assistant.stats()["files"] == before + 1
+    assert "indexed" in status and seeds_assistant.stats().files == before + 1
     ans = client.predict("忻州市今年新建滑雪场几座？", "[]", api_name="/ask")
     assert ans["found"] and ans["citations"][0]["source"] == "new_page.txt"
     client.predict("new_page.txt", api_name="/remove")
-    assert seeds_assistant.stats()["files"] == before
+    assert seeds_assistant.stats().files == before
 
 
 def test_chat_history_reads_gradio_message_parts() -> None:
@@ -111,6 +114,7 @@ def _ask_in_chat(page, question: str, replies: int) -> str:
     return page.locator(bot).nth(replies - 1).inner_text()
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_browser_follow_up_questions_use_the_chat_history(app: str, browser) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -126,6 +130,7 @@ def test_browser_follow_up_questions_use_the_chat_history(app: str, browser) -> 
     assert "打造80个新型公共文化空间" in last
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_browser_asks_and_shows_fifteen_items_with_sources(app: str, browser, tmp_path: Path) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})

@@ -1,41 +1,15 @@
 from __future__ import annotations
 
-import codecs
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.documents import decode_bytes, extract_text, parse_page, read_document
-from assistant.errors import DocumentError
+from assistant.layout import parse_page
+from assistant.readers import read_document
 
 from .conftest import SEEDS
-
-TEXT = "山西2026年15件民生实事。\n\n本报讯 太原市新闻。"
-
-
-@pytest.mark.parametrize("data", [
-    TEXT.encode("utf-8"), codecs.BOM_UTF8 + TEXT.encode("utf-8"), TEXT.encode("gb18030"),
-    TEXT.encode("gbk"), TEXT.encode("utf-16"), TEXT.encode("utf-16-le"),
-])
-def test_decodes_common_encodings(data: bytes) -> None:
-    assert decode_bytes(data, "page.txt") == TEXT
-
-
-def test_rejects_binary_and_empty_files() -> None:
-    with pytest.raises(DocumentError, match="binary"):
-        decode_bytes(bytes(range(256)) * 40, "photo.jpg.txt")
-    with pytest.raises(DocumentError, match="empty"):
-        decode_bytes(b"  \n ", "blank.txt")
-    with pytest.raises(DocumentError, match="unsupported"):
-        read_document(Path("page.exe"))
-
-
-def test_html_is_text_with_headings_and_no_script() -> None:
-    page = "<h2>标题一</h2><p>正文&amp;内容。</p><script>alert(1)</script><table><tr><td>县</td><td>指数</td></tr></table>"
-    text = extract_text(page.encode(), "page.html")
-    assert "## 标题一" in text and "正文&内容。" in text and "alert" not in text and "县\t指数" in text
 
 
 def _articles(name: str):
@@ -58,6 +32,7 @@ def test_markdown_page_titles_subtitles_bylines_and_tables() -> None:
     table = next(a for a in arts if any(p.kind == "table_row" for p in a.paragraphs))
     row = next(p for p in table.paragraphs if p.kind == "table_row")
     assert row.header.startswith("县(市、区)：娄烦县；综合指数：2.45；PM2.5(μg/m3)：14")
+    assert row.cells[:3] == (("县(市、区)", "娄烦县"), ("综合指数", "2.45"), ("PM2.5(μg/m3)", "14"))
     assert any(a.kind == "caption" and a.byline.endswith("摄") for a in arts)
 
 
@@ -95,6 +70,13 @@ def test_section_headings_stay_inside_the_telecom_article() -> None:
     headings = [p.text.text for p in telecom.paragraphs if p.kind == "heading"]
     assert headings[:2] == ["规模实现新突破", "网络迈上新台阶"]
     assert telecom.byline == "记者李静"
+
+
+def test_table_cells_are_data_even_when_a_cell_holds_separators() -> None:
+    text = "## 各县指标\n\n县\t说明\t指数\n阳曲县\t达标；良好：稳定\t3.55\n"
+    table = next(a for a in parse_page(text) if a.kind == "table")
+    row = next(p for p in table.paragraphs if p.kind == "table_row")
+    assert row.cells == (("县", "阳曲县"), ("说明", "达标；良好：稳定"), ("指数", "3.55"))
 
 
 @pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])

@@ -1,0 +1,212 @@
+"""Getting files into the index: collect, read and parse them, add, replace, remove and
+re-embed sources, and give uploads safe names.
+
+Every function returns a new :class:`~assistant.index.IndexData` (and a report); writing it
+to disk is the caller's (``Assistant``) job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import Passage, chunk_articles
+from .config import DEFAULT_SETTINGS, PARSER_VERSION, SUPPORTED_SUFFIXES, Settings
+from .embedding import Embedder, content_hash
+from .errors import DocumentError
+from .index import IndexData, SourceFile, empty_index, replace_sources
+from .layout import parse_page
+from .readers import extract_text
+
+Progress = Callable[[float, str], None]
+READ_SHARE = 0.6  # of the progress bar: reading and parsing; embedding and saving take the rest
+EMBED_SHARE = 0.35
+
+
+def no_progress(fraction: float, message: str) -> None:
+    """A progress callback that reports nothing."""
+    return None
+
+
+@dataclass
+class IndexReport:
+    """What one indexing run did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    passages: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        """Whether the index was written."""
+        return bool(self.added or self.updated or self.removed)
+
+
+@dataclass(frozen=True)
+class ParsedSource:
+    """One file read and cut into passages, ready to be embedded."""
+
+    record: SourceFile
+    text: str
+    passages: list[Passage]
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """Supported files under the given files and folders, and messages for the rest."""
+    files: list[Path] = []
+    errors: list[str] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file()
+                                and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            errors.append(f"{path}: no such file or folder.")
+    return files, errors
+
+
+def parse_source(name: str, path: str, raw: bytes, settings: Settings = DEFAULT_SETTINGS) -> ParsedSource:
+    """Decode, lay out and chunk one file.
+
+    Raises:
+        DocumentError: unreadable, too long, or without readable paragraphs.
+    """
+    text = extract_text(raw, name)
+    if len(text) > settings.max_text_chars:
+        raise DocumentError(f"{name}: {len(text):,} characters is more than the limit of "
+                            f"{settings.max_text_chars:,}; split the file.")
+    articles = parse_page(text)
+    passages = chunk_articles(name, articles, settings)
+    if not passages:
+        raise DocumentError(f"{name}: no readable paragraphs were found in it.")
+    record = SourceFile(name=name, path=path, sha256=hashlib.sha256(raw).hexdigest(),
+                        size=len(raw), passages=len(passages), articles=len(articles),
+                        parser=PARSER_VERSION)
+    return ParsedSource(record, text, passages)
+
+
+def index_files(data: IndexData, paths: Iterable[Path], embedder: Embedder,
+                settings: Settings = DEFAULT_SETTINGS, progress: Progress = no_progress) -> tuple[IndexData, IndexReport]:
+    """Bring the index up to date with files and folders: add new files, re-parse changed
+    ones (or all, after a parser change) and drop files deleted from disk. Bad files are
+    reported and skipped.
+
+    Returns:
+        The new index (``data`` itself when nothing changed) and what was done.
+    """
+    t0 = time.perf_counter()
+    report = IndexReport()
+    files, report.errors = collect_files(paths)
+    new: dict[str, ParsedSource] = {}
+    seen: dict[str, Path] = {}
+    for n, path in enumerate(files):
+        progress(READ_SHARE * n / max(len(files), 1), f"reading {path.name}")
+        if path.name in seen:
+            report.errors.append(f"{path}: a file named {path.name} is already indexed from {seen[path.name]}; "
+                                 "rename one.")
+            continue
+        seen[path.name] = path
+        parsed = _read_if_changed(data, path, report, settings)
+        if parsed is not None:
+            new[path.name] = parsed
+    report.removed = [n for n, s in data.sources.items()
+                      if n not in new and n not in seen and not Path(s.path).exists()]
+    if new or report.removed:
+        progress(READ_SHARE, f"embedding {sum(len(p.passages) for p in new.values())} passages")
+        data = replace_sources(data, {n: (p.record, p.text, p.passages) for n, p in new.items()}, report.removed,
+                               batched_embed(embedder, settings, progress), lambda t: content_hash(embedder.id, t))
+    report.passages = len(data.passages)
+    report.seconds = time.perf_counter() - t0
+    return data, report
+
+
+def _read_if_changed(data: IndexData, path: Path, report: IndexReport, settings: Settings) -> ParsedSource | None:
+    """The parsed file when it is new or changed (noted in ``report``), else None."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        report.errors.append(f"{path}: cannot be read ({exc.strerror}).")
+        return None
+    old = data.sources.get(path.name)
+    if old is not None and old.sha256 == hashlib.sha256(raw).hexdigest() and old.parser == PARSER_VERSION:
+        report.unchanged.append(path.name)
+        return None
+    try:
+        parsed = parse_source(path.name, str(path.resolve()), raw, settings)
+    except DocumentError as exc:
+        report.errors.append(str(exc))
+        return None
+    (report.updated if old is not None else report.added).append(path.name)
+    return parsed
+
+
+def batched_embed(embedder: Embedder, settings: Settings = DEFAULT_SETTINGS,
+                  progress: Progress = no_progress) -> Callable[[list[str]], np.ndarray]:
+    """Passage texts → vectors, in batches, reporting progress."""
+
+    def embed(texts: list[str]) -> np.ndarray:
+        out = []
+        step = settings.embed_batch_size
+        for i in range(0, len(texts), step):
+            progress(READ_SHARE + EMBED_SHARE * i / max(len(texts), 1), f"embedding {i}/{len(texts)} passages")
+            out.append(embedder.embed_passages(texts[i : i + step]))
+        return np.concatenate(out) if out else np.zeros((0, embedder.dim), dtype=np.float32)
+
+    return embed
+
+
+def remove_source(data: IndexData, name: str, embedder: Embedder) -> IndexData:
+    """The index without one file (nothing is embedded)."""
+    return replace_sources(data, {}, [name], embedder.embed_passages, lambda t: content_hash(embedder.id, t))
+
+
+def reembed(data: IndexData, embedder: Embedder) -> IndexData:
+    """The same files and passages with vectors of another model."""
+    fresh = empty_index(embedder.id, embedder.dim)
+    new = {name: (src, data.documents[name], [p for p in data.passages if p.source == name])
+           for name, src in data.sources.items()}
+    return replace_sources(fresh, new, [], embedder.embed_passages, lambda t: content_hash(embedder.id, t))
+
+
+def safe_file_name(name: str) -> str:
+    """A file name that cannot leave its folder: no path parts, no odd characters.
+
+    Raises:
+        DocumentError: unsupported type or nothing usable left of the name.
+    """
+    base = Path(str(name).replace("\\", "/")).name
+    stem, suffix = Path(base).stem, Path(base).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(f"{base or name}: unsupported file type '{suffix}'; "
+                            f"supported: {', '.join(SUPPORTED_SUFFIXES)}.")
+    stem = re.sub(r"[^\w\-.\u4e00-\u9fff]+", "_", stem).strip("._")[:80]
+    return (stem or "upload") + suffix
+
+
+def store_upload(name: str, raw: bytes, folder: Path, settings: Settings = DEFAULT_SETTINGS) -> Path:
+    """Check an uploaded file and store it under ``folder`` with a safe name.
+
+    Raises:
+        DocumentError: too large, unsupported or unreadable; nothing is written then.
+    """
+    safe = safe_file_name(name)
+    if len(raw) > settings.max_upload_bytes:
+        raise DocumentError(f"{safe}: {len(raw) / 1e6:.1f} MB is more than the "
+                            f"{settings.max_upload_bytes / 1e6:.0f} MB limit.")
+    parse_source(safe, safe, raw, settings)  # validate before anything is written
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / safe
+    target.write_bytes(raw)
+    return target

@@ -1,0 +1,49 @@
+"""The training entry point on a tiny SQuAD set (no real model: the hash embedder)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from assistant import Assistant
+from assistant.candidates import FEATURES
+from assistant.evaluate import load_examples
+from assistant.ranker import Ranker, load_rankers
+from assistant.train import train
+
+TOWNS = ["太原", "大同", "阳泉", "长治", "晋城", "朔州", "忻州", "吕梁"]
+
+
+def _tiny_squad(path: Path) -> None:
+    data = []
+    for n, town in enumerate(TOWNS):
+        schools, parks = 10 + n, 3 + n
+        context = (f"{town}市教育局介绍了今年的工作安排。{town}市今年新建学校{schools}所，新增学位{n + 1}万个。"
+                   f"{town}市的公园数量也有增加，今年新增城市公园{parks}个。市民对此表示欢迎。"
+                   f"{town}市文旅局局长是张{town}，他主持了会议。")
+        qas = [{"id": f"{n}-1", "question": f"{town}市今年新建学校多少所？", "answers": [{"text": f"{schools}所"}]},
+               {"id": f"{n}-2", "question": f"{town}市今年新增城市公园多少个？", "answers": [{"text": f"{parks}个"}]},
+               {"id": f"{n}-3", "question": f"{town}市文旅局局长是谁？", "answers": [{"text": f"张{town}"}]}]
+        data.append({"paragraphs": [{"id": f"P{n}", "context": context, "qas": qas}], "id": f"D{n}", "title": town})
+    path.write_text(json.dumps({"data": data}, ensure_ascii=False), encoding="utf-8")
+
+
+def test_training_writes_models_that_load_with_their_cards(tmp_path: Path, hash_embedder) -> None:
+    source = tmp_path / "tiny.json"
+    _tiny_squad(source)
+    examples, contexts = load_examples(source)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in contexts.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    assistant = Assistant(tmp_path / "idx", embedder=hash_embedder)
+    assistant.index([docs])
+    report = train(assistant, examples, source, tmp_path / "models", folds=2, rounds=(30, 30))
+    assert report["end_to_end"]["questions"] == len(examples) == 24
+    assert 0.0 <= report["sentence_top1_holds_gold"] <= 1.0 and report["end_to_end"]["hit@5"] > 0.5
+    rankers = load_rankers(tmp_path / "models")
+    card = rankers.sentence.card
+    assert card["features"] == list(FEATURES) and card["trained_on"] == "tiny.json" and card["cross_validated"]
+    assert isinstance(rankers.span, Ranker) and rankers.span.card["groups"] > 0
+    fresh = Assistant(tmp_path / "idx", embedder=hash_embedder, rankers=rankers)
+    assert fresh.ask("太原市今年新建学校多少所？").found
