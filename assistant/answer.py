@@ -22,14 +22,19 @@ from .citation import Citation, cite
 from .config import (
     ANSWER_MAX_CHARS,
     CLAUSE_SENTENCE_MAX,
+    CONFIDENCE_HITS,
     CONTEXT_MIN_CHARS,
     DEFAULT_SETTINGS,
     DENSE_FLOOR_OTHER,
     DENSE_FLOOR_ZH,
     DENSE_SPAN,
+    LIST_CONTEXT_CHARS,
     LIST_MIN_ITEMS,
     LIST_MIN_OVERLAP,
+    LIST_RANK_PENALTY,
+    LIST_SOURCES,
     SECOND_SENTENCE_GAP,
+    TABLE_HITS,
     Settings,
 )
 from .question import ORDINAL, SUPERLATIVE, QuestionInfo, analyse, content_units, ordinal_value
@@ -134,13 +139,13 @@ def confidence(info: QuestionInfo, hits: list[Hit], idf: Callable[[str], float] 
         return 0.0
     idf = idf or (lambda t: 1.0)
     content = [t for t in info.tokens if len(t) > 1 or not re.match(f"[{CJK}]", t)]
-    dense = max(h.dense for h in hits[:3])
+    dense = max(h.dense for h in hits[:CONFIDENCE_HITS])
     if not re.search(f"[{CJK}]", info.text):
         return max(0.0, min(1.0, (dense - DENSE_FLOOR_OTHER) / DENSE_SPAN))
     weights = {t: idf(t) for t in content}
     total = sum(weights.values()) or 1.0
     coverage = 0.0
-    for h in hits[:3]:
+    for h in hits[:CONFIDENCE_HITS]:
         text = normalize(h.passage.search_text)
         coverage = max(coverage, sum(w for t, w in weights.items() if t in text) / total)
     dense_part = max(0.0, min(1.0, (dense - DENSE_FLOOR_ZH) / DENSE_SPAN))
@@ -155,7 +160,7 @@ def table_reply(info: QuestionInfo, hits: list[Hit], evidence: Evidence) -> Repl
     table: a named column of a table among the top hits is evidence enough."""
     if not hits or not SUPERLATIVE.search(info.text):
         return None
-    table_hits = [h for h in hits[:5] if h.passage.kind == "table_row"]
+    table_hits = [h for h in hits[:TABLE_HITS] if h.passage.kind == "table_row"]
     if not table_hits:
         return None
     rows = [p for p in evidence.paragraph_of(table_hits[0].passage) if p.kind == "table_row"]
@@ -251,14 +256,14 @@ def _best_list(best: Candidate, hits: list[Hit], paragraph_of: Callable[[Passage
     """The enumeration that answers a list question: in the best sentence's paragraph, or
     in one of the top three passages whose paragraph matches the question best."""
     options = []
-    for rank, hit in enumerate([best.hit] + hits[:3]):
+    for rank, hit in enumerate([best.hit] + hits[:LIST_SOURCES]):
         para = paragraph_of(hit.passage)
         items = list_items([s for p in para for s in p.sentences])
         if len(items) >= LIST_MIN_ITEMS:
-            text = "".join(p.text for p in para)[:200]
+            text = "".join(p.text for p in para)[:LIST_CONTEXT_CHARS]
             shared = overlap(info, hit.passage.context + text)
             if shared >= LIST_MIN_OVERLAP:
-                options.append((shared - 0.02 * rank, para, items))
+                options.append((shared - LIST_RANK_PENALTY * rank, para, items))
     if not options:
         return [], []
     _, para, items = max(options, key=lambda o: o[0])
