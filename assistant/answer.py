@@ -298,9 +298,9 @@ def sentence_reply(info: QuestionInfo, q_info: QuestionInfo, ranked: list[Candid
 def _second(best: Candidate, parts: list[Sentence], ranked: list[Candidate]) -> Candidate | None:
     """A second single sentence scored within the gap of the best that fits beside it."""
     singles = sorted((c for c in ranked if c.width == 1), key=lambda c: -c.score)
-    taken = {(best.hit.passage.id, best.hit.passage.sentences.index(s)) for s in parts}
+    taken = {(best.hit.passage.id, s.start) for s in parts}
     for other in singles[1:4]:
-        if (other.hit.passage.id, other.index) in taken or other.sentence.text == best.sentence.text:
+        if (other.hit.passage.id, other.sentence.start) in taken or other.sentence.text == best.sentence.text:
             continue
         if other.score < best.score - SECOND_SENTENCE_GAP:
             return None

@@ -126,7 +126,7 @@ def index_files(data: IndexData, paths: Iterable[Path], embedder: Embedder,
     if new or report.removed:
         progress(READ_SHARE, f"embedding {sum(len(p.passages) for p in new.values())} passages")
         data = replace_sources(data, {n: (p.record, p.text, p.passages) for n, p in new.items()}, report.removed,
-                               batched_embed(embedder, settings, progress), lambda t: content_hash(embedder.id, t))
+                               batched_embed(embedder, settings, progress), _key_of(embedder))
     report.passages = len(data.passages)
     report.seconds = time.perf_counter() - t0
     return data, report
@@ -167,9 +167,14 @@ def batched_embed(embedder: Embedder, settings: Settings = DEFAULT_SETTINGS,
     return embed
 
 
+def _key_of(embedder: Embedder) -> Callable[[str], str]:
+    """Passage text → the key its vector is cached under (text and model)."""
+    return lambda text: content_hash(embedder.id, text)
+
+
 def remove_source(data: IndexData, name: str, embedder: Embedder) -> IndexData:
     """The index without one file (nothing is embedded)."""
-    return replace_sources(data, {}, [name], embedder.embed_passages, lambda t: content_hash(embedder.id, t))
+    return replace_sources(data, {}, [name], embedder.embed_passages, _key_of(embedder))
 
 
 def reembed(data: IndexData, embedder: Embedder) -> IndexData:
@@ -177,7 +182,7 @@ def reembed(data: IndexData, embedder: Embedder) -> IndexData:
     fresh = empty_index(embedder.id, embedder.dim)
     new = {name: (src, data.documents[name], [p for p in data.passages if p.source == name])
            for name, src in data.sources.items()}
-    return replace_sources(fresh, new, [], embedder.embed_passages, lambda t: content_hash(embedder.id, t))
+    return replace_sources(fresh, new, [], embedder.embed_passages, _key_of(embedder))
 
 
 def safe_file_name(name: str) -> str:

@@ -16,10 +16,10 @@ from typing import Protocol
 
 from .config import ALIGNED_GAP_MAX_CHARS, ALIGNED_SPAN_MAX_CHARS, CLAUSE_MAX_CHARS, SPAN_MAX_CLAUSES
 from .question import (
-    _UNIT,
     HOW,
     KINDS,
     TYPED_KINDS,
+    UNIT,
     WHAT_IS,
     WHY,
     QuestionInfo,
@@ -68,11 +68,10 @@ def short_answer(info: QuestionInfo, sentence: str, span_ranker: Scorer) -> str 
 # ----------------------------------------------------------------------------- alignment
 
 
-def _gap(info: QuestionInfo, sentence: str) -> tuple[int, int] | None:
+def _gap(info: QuestionInfo, sentence: str, a_end: int) -> tuple[int, int] | None:
     """The part of ``sentence`` where the question word would sit: after the question's left
-    context and before its right context (or the next stop), or before the right context
-    back to the previous stop."""
-    _, a_end = longest_suffix_in(info.left, sentence) if info.left else (-1, -1)
+    context (ending at ``a_end``, -1 when absent) and before its right context (or the next
+    stop), or before the right context back to the previous stop."""
     if a_end >= 0:
         r = longest_prefix_in(info.right, sentence, a_end) if info.right else -1
         if 0 < r - a_end <= ALIGNED_GAP_MAX_CHARS:
@@ -99,14 +98,14 @@ def aligned_span(info: QuestionInfo, sentence: str) -> str | None:
     """
     if not sentence:
         return None
-    gap = _gap(info, sentence)
+    _, a_end = longest_suffix_in(info.left, sentence) if info.left else (-1, -1)
+    gap = _gap(info, sentence, a_end)
     typed = typed_spans(info.kind, sentence)
     if typed:
         if gap is not None:
             inside = [m for m in typed if m.start() < gap[1] + 2 and m.end() > gap[0]]
             if inside:
                 return _with_unit(sentence, inside[0].start(), inside[0].end(), info.right)
-        _, a_end = longest_suffix_in(info.left, sentence) if info.left else (-1, -1)
         near = max(a_end, 0)
         m = min(typed, key=lambda m: abs(m.start() - near))
         return _with_unit(sentence, m.start(), m.end(), info.right)
@@ -125,7 +124,7 @@ def _with_unit(text: str, i: int, j: int, right: str) -> str:
     """A number span with the unit the question's right context names (``多少吨`` → ``…吨``)."""
     span = text[i:j]
     unit = re.match(r"[^\s，。；、]{1,2}", right or "")
-    if unit and text[j:].startswith(unit.group()) and not re.search(_UNIT + "$", span):
+    if unit and text[j:].startswith(unit.group()) and not re.search(UNIT + "$", span):
         span += unit.group()
     return span.strip()
 
