@@ -1,12 +1,13 @@
 """Passages in, cited extractive answers out.
 
-:func:`build_answer` tries, in turn: a table superlative answered from the table's rows
-(:func:`table_reply`); ``found: false`` when the evidence is weak (:func:`confidence`); an
-enumeration for a list or ordinal question (:func:`list_reply`); and otherwise the sentence
-the learned ranker scores best (:func:`sentence_reply`), with a second sentence when its
-score is within :data:`~assistant.config.SECOND_SENTENCE_GAP` of the best's and both fit in
+:func:`compose` tries, in turn: a table superlative answered from the table's rows
+(:func:`table_reply`); an enumeration for a list or ordinal question (:func:`list_reply`);
+and otherwise the sentence the learned ranker scores best (:func:`sentence_reply`), with a
+second sentence of the same article when its score is within
+:data:`~assistant.config.SECOND_SENTENCE_GAP` of the best's and both fit in
 :data:`~assistant.config.ANSWER_MAX_CHARS`. The short answer is decided by
-:func:`assistant.short_answer.short_answer`.
+:func:`assistant.short_answer.short_answer`. :func:`build_answer` then asks the learned
+answerability model (:mod:`assistant.answerability`) whether the pages really hold it.
 """
 
 from __future__ import annotations
@@ -16,19 +17,17 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from .answerability import signals
 from .candidates import Candidate, candidates, overlap
 from .chunking import Passage, Sentence
 from .citation import Citation, cite
 from .config import (
     ANSWER_MAX_CHARS,
     CLAUSE_SENTENCE_MAX,
-    CONFIDENCE_HITS,
     CONTEXT_MIN_CHARS,
     DEFAULT_SETTINGS,
-    DENSE_FLOOR_OTHER,
-    DENSE_FLOOR_ZH,
-    DENSE_SPAN,
     LIST_CONTEXT_CHARS,
+    LIST_COUNT_BONUS,
     LIST_MIN_ITEMS,
     LIST_MIN_OVERLAP,
     LIST_RANK_PENALTY,
@@ -41,7 +40,7 @@ from .question import ORDINAL, SUPERLATIVE, QuestionInfo, analyse, content_units
 from .ranker import Rankers
 from .search import Hit
 from .short_answer import short_answer
-from .text import CJK, CLAUSE, normalize
+from .text import CLAUSE, normalize
 
 NOT_FOUND = "所索引的版面中没有找到这个问题的答案。下面是最接近的段落，供参考。"
 
@@ -95,61 +94,66 @@ class Reply:
 def build_answer(question: str, hits: list[Hit], evidence: Evidence, rankers: Rankers,
                  settings: Settings = DEFAULT_SETTINGS, k: int = DEFAULT_SETTINGS.top_k,
                  query: str | None = None) -> Answer:
-    """Choose and cite the answering sentence(s) from ranked hits.
+    """Compose the answer from ranked hits, then let the learned answerability model decide
+    whether the pages really hold it (``found: false`` with the closest passages if not).
 
     Args:
         question: the question as asked.
         hits: ranked passages (more than ``k`` lets sentences from lower passages compete).
         evidence: the index's texts and tables the answer reads.
-        rankers: the learned sentence and span rankers.
-        settings: the no-answer threshold and the answer length.
+        rankers: the learned sentence, span and answerability models.
+        settings: the answer length.
         k: passages to report.
         query: the search query (a follow-up resolved with its topic), if different.
     """
     passages = [cite(h.passage, evidence.documents, h.score) for h in hits[:k]]
+    composed = compose(question, hits, evidence, rankers, settings, query)
+    reply = composed.reply
+    p = rankers.answerability.probability(composed.signals) if rankers.answerability else float(reply is not None)
+    threshold = rankers.answerability.threshold if rankers.answerability else 0.5
+    if reply is None or p < threshold:
+        return Answer(question, "", None, False, [], passages, message=NOT_FOUND, confidence=round(p, 3))
+    return Answer(question, reply.text, reply.short, True, reply.citations, passages, items=reply.items,
+                  confidence=round(p, 3))
+
+
+@dataclass(frozen=True)
+class Composed:
+    """An answer before the decision: the reply (None: nothing to say), the ranked
+    candidates, and the answerability signals."""
+
+    reply: Reply | None
+    ranked: list[Candidate]
+    signals: list[float]
+
+
+def compose(question: str, hits: list[Hit], evidence: Evidence, rankers: Rankers,
+            settings: Settings = DEFAULT_SETTINGS, query: str | None = None,
+            pool: list[Candidate] | None = None) -> Composed:
+    """The best reply the hits allow: a table row, an enumeration, or sentences; with the
+    signals the answerability decision reads.
+
+    Args:
+        pool: the hits' candidate answers, when already computed (training re-ranks them).
+    """
     info = analyse(question)
     q_info = analyse(query) if query and query != question else info
-    conf = round(confidence(q_info, hits, evidence.idf), 3)
-    reply = table_reply(info, hits, evidence)
-    if reply is None and (not hits or conf < settings.no_answer_threshold):
-        return Answer(question, "", None, False, [], passages, message=NOT_FOUND, confidence=conf)
-    if reply is None:
-        ranked = rank_candidates(q_info, hits, evidence, rankers)
-        reply = (list_reply(info, q_info, ranked, hits, evidence)
-                 or sentence_reply(info, q_info, ranked, evidence, rankers, settings))
-    return Answer(question, reply.text, reply.short, True, reply.citations, passages, items=reply.items,
-                  confidence=conf)
+    if not hits:
+        return Composed(None, [], signals(q_info, hits, [], "", None, False, evidence.idf))
+    ranked = rank_candidates(q_info, hits, evidence, rankers, pool)
+    reply = (table_reply(info, hits, evidence) or list_reply(info, q_info, ranked, hits, evidence)
+             or sentence_reply(info, q_info, ranked, evidence, rankers, settings))
+    listed = bool(reply.items) or reply.short is not None and reply.short == reply.text
+    return Composed(reply, ranked, signals(q_info, hits, ranked, reply.text, reply.short, listed, evidence.idf))
 
 
-def rank_candidates(info: QuestionInfo, hits: list[Hit], evidence: Evidence, rankers: Rankers) -> list[Candidate]:
-    """The candidate answers of the hits, each with the sentence ranker's score."""
-    found = candidates(info, hits, evidence.similarity, evidence.idf)
+def rank_candidates(info: QuestionInfo, hits: list[Hit], evidence: Evidence, rankers: Rankers,
+                    pool: list[Candidate] | None = None) -> list[Candidate]:
+    """The candidate answers of the hits (``pool``, if computed), each with the sentence
+    ranker's score."""
+    found = pool if pool is not None else candidates(info, hits, evidence.similarity, evidence.idf)
     scores = rankers.sentence.score([list(c.features) for c in found])
     return [replace(c, score=v) for c, v in zip(found, scores)]
-
-
-def confidence(info: QuestionInfo, hits: list[Hit], idf: Callable[[str], float] | None = None) -> float:
-    """How sure the evidence answers the question (0–1).
-
-    Chinese questions: half the idf-weighted share of the question's words found in one of
-    the best passages (a rare word missing from every passage weighs most), half the dense
-    similarity. Other languages, which share no words with the pages: dense similarity.
-    """
-    if not hits:
-        return 0.0
-    idf = idf or (lambda t: 1.0)
-    content = [t for t in info.tokens if len(t) > 1 or not re.match(f"[{CJK}]", t)]
-    dense = max(h.dense for h in hits[:CONFIDENCE_HITS])
-    if not re.search(f"[{CJK}]", info.text):
-        return max(0.0, min(1.0, (dense - DENSE_FLOOR_OTHER) / DENSE_SPAN))
-    weights = {t: idf(t) for t in content}
-    total = sum(weights.values()) or 1.0
-    coverage = 0.0
-    for h in hits[:CONFIDENCE_HITS]:
-        text = normalize(h.passage.search_text)
-        coverage = max(coverage, sum(w for t, w in weights.items() if t in text) / total)
-    dense_part = max(0.0, min(1.0, (dense - DENSE_FLOOR_ZH) / DENSE_SPAN))
-    return 0.5 * coverage + 0.5 * dense_part if content else dense_part
 
 
 # ----------------------------------------------------------------------------- tables
@@ -254,16 +258,23 @@ def list_reply(info: QuestionInfo, q_info: QuestionInfo, ranked: list[Candidate]
 def _best_list(best: Candidate, hits: list[Hit], paragraph_of: Callable[[Passage], list[Passage]],
                info: QuestionInfo) -> tuple[list[Passage], list[tuple[str, Sentence]]]:
     """The enumeration that answers a list question: in the best sentence's paragraph, or
-    in one of the top three passages whose paragraph matches the question best."""
+    in one of the top three passages whose paragraph matches the question best (for a
+    question in another language: is densely closest, with as many items as it asks for)."""
     options = []
+    counts = {int(n) for n in re.findall(r"\d+", normalize(info.text))}
     for rank, hit in enumerate([best.hit] + hits[:LIST_SOURCES]):
         para = paragraph_of(hit.passage)
         items = list_items([s for p in para for s in p.sentences])
-        if len(items) >= LIST_MIN_ITEMS:
-            text = "".join(p.text for p in para)[:LIST_CONTEXT_CHARS]
-            shared = overlap(info, hit.passage.context + text)
-            if shared >= LIST_MIN_OVERLAP:
-                options.append((shared - LIST_RANK_PENALTY * rank, para, items))
+        if len(items) < LIST_MIN_ITEMS:
+            continue
+        if info.lang != "zh":  # no shared words: the passage's dense similarity, and the count asked for
+            options.append((hit.dense + (LIST_COUNT_BONUS if len(items) in counts else 0.0)
+                            - LIST_RANK_PENALTY * rank, para, items))
+            continue
+        text = "".join(p.text for p in para)[:LIST_CONTEXT_CHARS]
+        shared = overlap(info, hit.passage.context + text)
+        if shared >= LIST_MIN_OVERLAP:
+            options.append((shared - LIST_RANK_PENALTY * rank, para, items))
     if not options:
         return [], []
     _, para, items = max(options, key=lambda o: o[0])
@@ -280,8 +291,12 @@ def sentence_reply(info: QuestionInfo, q_info: QuestionInfo, ranked: list[Candid
     best = max(ranked, key=lambda c: c.score)
     parts = ([best.hit.passage.sentences[i] for i in (best.index, best.index + 1)] if best.width == 2
              else _with_context(best))
-    short = short_answer(info, best.sentence.text, rankers.span)
+    short = short_answer(info, best.sentence.text, rankers.span, evidence.similarity)
     second = _second(best, parts, ranked) if settings.answer_max_sentences > 1 and best.width == 1 else None
+    if short is None and info.lang != "zh" and info.expects:  # no words to align: the typed span may sit beside
+        others = [s.text for s in parts if s.text != best.sentence.text] + ([second.sentence.text] if second else [])
+        short = next((found for text in others if (found := short_answer(info, text, rankers.span,
+                                                                          evidence.similarity))), None)
     if second is not None:
         chosen = sorted([(best, parts), (second, [second.sentence])],
                         key=lambda cp: (cp[0].hit.passage.source, cp[1][0].start))
@@ -296,8 +311,11 @@ def sentence_reply(info: QuestionInfo, q_info: QuestionInfo, ranked: list[Candid
 
 
 def _second(best: Candidate, parts: list[Sentence], ranked: list[Candidate]) -> Candidate | None:
-    """A second single sentence scored within the gap of the best that fits beside it."""
-    singles = sorted((c for c in ranked if c.width == 1), key=lambda c: -c.score)
+    """A second single sentence of the same article, scored within the gap of the best,
+    that fits beside it."""
+    article = (best.hit.passage.source, best.hit.passage.article_id)
+    singles = sorted((c for c in ranked if c.width == 1 and (c.hit.passage.source, c.hit.passage.article_id) == article),
+                     key=lambda c: -c.score)
     taken = {(best.hit.passage.id, s.start) for s in parts}
     for other in singles[1:4]:
         if (other.hit.passage.id, other.sentence.start) in taken or other.sentence.text == best.sentence.text:

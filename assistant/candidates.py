@@ -228,7 +228,9 @@ def candidates(info: QuestionInfo, hits: list[Hit],
     raw: dict[tuple[int, int], float] = {}
     rel: dict[tuple[int, int], float] = {}
     if similarity is not None:
-        keys = [(r, i) for r, h in enumerate(hits[:SENTENCE_DENSE_PASSAGES]) for i in range(len(h.passage.sentences))]
+        # a question in another language shares no words with the pages: measure every candidate
+        measured = SENTENCE_DENSE_PASSAGES if info.lang == "zh" else ANSWER_POOL
+        keys = [(r, i) for r, h in enumerate(hits[:measured]) for i in range(len(h.passage.sentences))]
         values = similarity([hits[r].passage.sentences[i].text for r, i in keys])
         if values:
             low, high = min(values), max(values)

@@ -62,8 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--out", type=Path, help="write every answer as JSONL here")
 
-    p = sub.add_parser("train", help="learn the answer rankers on a SQuAD-format set (cross-validated)")
-    p.add_argument("file", type=Path)
+    p = sub.add_parser("train", help="learn the answer models on SQuAD-format sets (cross-validated)")
+    p.add_argument("files", type=Path, nargs="+")
+    p.add_argument("--seeds", type=Path, help="a JSONL question file over the seeds index: it teaches the "
+                   "answerability model only")
+    p.add_argument("--seeds-index", type=Path, default=default_index)
     p.add_argument("--out", type=Path, default=RANKER_DIR, help="folder for the models and their JSON cards")
     p.add_argument("--folds", type=int, default=5)
     return parser
@@ -82,6 +85,10 @@ def _print_answer(ans: dict[str, Any]) -> None:
         print(f"简答：{ans['short_answer']}")
     for n, c in enumerate(ans["citations"], 1):
         print(f"  [{n}] {c['source']} · {c['article']} · 第{c['paragraph']}段 · {c['start']}-{c['end']}")
+    if not ans["found"] and ans["passages"]:
+        print("最接近的段落（不是答案）/ closest passages, not an answer:")
+        for c in ans["passages"][:3]:
+            print(f"  - {c['source']} · {c['article']} · 第{c['paragraph']}段")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -169,16 +176,23 @@ def _open_for(file: Path, index_dir: Path | None, models: Path) -> tuple[Assista
 
 
 def _train(args: argparse.Namespace) -> int:
-    from .train import train
+    from .train import collect, train
 
-    assistant, examples = _open_for(args.file, None, args.models)
+    sets, sources = [], []
+    for file in args.files:
+        assistant, examples = _open_for(file, None, args.models)
+        sets.append(collect(file.stem, assistant, [e for e in examples if e.question.strip()]))
+        sources.append(file)
+    if args.seeds:
+        assistant, examples = _open_for(args.seeds, args.seeds_index, args.models)
+        sets.append(collect("seeds", assistant, examples, learn_rankers=False))
+        sources.append(args.seeds)
     try:
-        report = train(assistant, examples, args.file, args.out, args.folds)
+        report = train(sets, sources, args.out, args.folds)
     except ValueError as exc:
         raise QueryError(str(exc)) from exc
     print(json.dumps(report, ensure_ascii=False, indent=1))
-    print(f"wrote {args.out / 'sentence_ranker.txt'} and {args.out / 'span_ranker.txt'} with their JSON cards",
-          file=sys.stderr)
+    print(f"wrote the sentence, span and answerability models to {args.out} with their JSON cards", file=sys.stderr)
     return 0
 
 

@@ -81,11 +81,9 @@ LIST_MIN_ITEMS = 3
 LIST_SOURCES = 3  # besides the best sentence's paragraph, enumerations of the top passages are considered
 LIST_CONTEXT_CHARS = 200  # of an enumeration's paragraph, compared with the question
 LIST_RANK_PENALTY = 0.02  # per rank of the passage the enumeration came from
+LIST_COUNT_BONUS = 0.1  # an enumeration with as many items as the question names ("the 15 projects")
 TABLE_HITS = 5  # a table row among the top hits can answer a superlative question
-CONFIDENCE_HITS = 3  # the top hits whose evidence confidence reads
-DENSE_FLOOR_ZH = 0.82  # confidence: dense similarity at which a Chinese question starts to count…
-DENSE_FLOOR_OTHER = 0.69  # …and a question in another language
-DENSE_SPAN = 0.12  # …and the range over which it grows to 1
+CONFIDENCE_HITS = 3  # the top hits whose coverage and BM25 score the answerability decision reads
 
 # ----------------------------------------------------------------------------- summaries
 
@@ -123,10 +121,10 @@ class Settings:
     top_k: int = 5
     candidates: int = 50
     dense_weight: float = 0.4
+    dense_weight_other: float = 0.9  # a question without Chinese: BM25 only breaks ties (numbers, names)
     rrf_k: float = 1.0
     near_duplicate_jaccard: float = 0.8
     # answers
-    no_answer_threshold: float = 0.40
     answer_max_sentences: int = 2
     # summaries
     summary_ratio: float = 0.2

@@ -7,13 +7,14 @@ import logging
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .answer import Answer, Evidence, build_answer
+from .answer_types import language
 from .citation import Citation
 from .config import (
     ANSWER_POOL,
@@ -28,7 +29,7 @@ from .embedding import Embedder, QueryCache, load_embedder
 from .errors import DocumentError, QueryError
 from .index import ArticleRecord, IndexData, empty_index, load_index, save_index
 from .ingest import IndexReport, Progress, index_files, no_progress, reembed, remove_source, store_upload
-from .question import pos_words, resolve_followup
+from .question import followup_topic, pos_words, resolve_followup
 from .ranker import Rankers, load_rankers
 from .search import Hit, hybrid_search
 from .summary import Summary, summarize_passages, summarize_topic
@@ -161,13 +162,18 @@ class Assistant:
         return IndexReport(removed=[name], passages=len(self._data.passages), seconds=time.perf_counter() - t0)
 
     # ------------------------------------------------------------------ reading
-    def search(self, query: str, k: int | None = None, sources: set[str] | None = None) -> list[Hit]:
-        """Hybrid search: the ``k`` best passages for ``query``."""
+    def search(self, query: str, k: int | None = None, sources: set[str] | None = None,
+               article: tuple[str, int] | None = None) -> list[Hit]:
+        """Hybrid search: the ``k`` best passages for ``query`` (of some files, or of one
+        article (file, number), if given)."""
         query = _checked_query(query)
         if not self.data.passages:
             return []
+        settings = self.settings
+        if language(query) != "zh":  # the pages share no words with it: the dense ranking carries it
+            settings = replace(settings, dense_weight=settings.dense_weight_other)
         return hybrid_search(self.data, self._embed_query(query), tokenize(query),
-                             k or self.settings.top_k, self.settings, sources)
+                             k or settings.top_k, settings, sources, article)
 
     def ask(self, question: str, k: int | None = None, history: list[str] | None = None) -> Answer:
         """Answer a question extractively with citations.
@@ -179,7 +185,18 @@ class Assistant:
         """
         question = _checked_query(question)
         k = k or self.settings.top_k
-        query = resolve_followup(question, history or [])
+        history = history or []
+        query = resolve_followup(question, history)
+        topic = followup_topic(question, history)
+        if topic:  # a follow-up reads the article that answered its topic first
+            earlier = self.ask(topic, k)
+            if earlier.found and earlier.citations:
+                cited = earlier.citations[0]
+                hits = self.search(query, max(k, ANSWER_POOL), article=(cited.source, cited.article_id))
+                answer = build_answer(question, hits, self.evidence(query), self.rankers, self.settings, k=k,
+                                      query=query)
+                if answer.found:
+                    return answer
         hits = self.search(query, max(k, ANSWER_POOL))
         return build_answer(question, hits, self.evidence(query), self.rankers, self.settings, k=k, query=query)
 

@@ -1,7 +1,8 @@
 """Questions: what they ask for, and where a text lines up with them.
 
 :func:`analyse` finds the question word, the text around it and the expected answer type;
-:func:`resolve_followup` reads a short follow-up with the chat's topic; the alignment
+:func:`resolve_followup` reads a short follow-up with the chat's topic
+(:func:`followup_topic`); the alignment
 primitives (:func:`longest_suffix_in`, :func:`longest_prefix_in`, :func:`typed_spans`,
 :func:`entity_spans`) find the question's context and typed answers in a sentence. They are
 shared by the candidate features (:mod:`assistant.candidates`) and the short answer
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from .answer_types import AnswerType, Language, expected_type, language
 from .config import FEATURE_TEXT_CHARS, FOLLOWUP_MAX_CHARS
 from .text import CJK, normalize, tokenize
 
@@ -31,7 +33,7 @@ _EN_TYPES: tuple[tuple[str, Kind], ...] = (("how many", "number"), ("how much", 
              ("what year", "date"), ("when", "date"), ("what date", "date"), ("where", "place"),
              ("who", "person"), ("which city", "place"), ("which county", "place"))
 ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)[件项个条点]")
-_LIST_Q = re.compile(r"哪些|有什么|是什么|分别|包括|哪几|内容|举措|措施|任务|工作|重点|which are|what are|list")
+_LIST_Q = re.compile(r"哪些|有什么|是什么|分别|包括|哪几|内容|举措|措施|任务|工作|重点|which are|what are|list", re.I)
 SUPERLATIVE = re.compile(r"最(低|小|少|差|高|大|多|好)")
 PARTICLES = re.compile("|".join(sorted(WH_WORDS, key=len, reverse=True)) + r"|[的了是吗呢啊么在有被把将对与和及或其为该]")
 WHY = re.compile(r"为什么|为何|原因|何故|怎么会|\bwhy\b", re.I)
@@ -51,6 +53,8 @@ class QuestionInfo:
     kind: Kind
     tokens: tuple[str, ...]
     content: str = ""  # the normalised question without its question word and particles
+    expects: AnswerType | None = None  # the type of short answer asked for (money, year, person…)
+    lang: Language = "zh"
 
 
 def analyse(question: str) -> QuestionInfo:
@@ -84,17 +88,22 @@ def analyse(question: str) -> QuestionInfo:
     if kind in {"other"} and (wh in {"哪些"} or _LIST_Q.search(q)):
         kind = "list"
     content = "".join(ch for ch in PARTICLES.sub("", normalize(q)) if re.match(f"[{CJK}A-Za-z0-9]", ch))
-    return QuestionInfo(q, wh, left, right, kind, tuple(tokenize(q)), content)
+    return QuestionInfo(q, wh, left, right, kind, tuple(tokenize(q)), content, expected_type(q), language(q))
+
+
+def followup_topic(question: str, history: list[str]) -> str | None:
+    """The earlier question a short follow-up (``第三件是什么``, ``它在哪里``) continues: the
+    latest one that was not itself a follow-up, so ``第三件是什么`` then ``第十五件呢`` both
+    ask about the same list. None for a question that stands on its own."""
+    if not (history and _is_followup(question.strip())):
+        return None
+    return next((h.strip() for h in reversed(history) if h.strip() and not _is_followup(h.strip())), None)
 
 
 def resolve_followup(question: str, history: list[str]) -> str:
-    """The question as a search query: a short follow-up (``第三件是什么``, ``它在哪里``)
-    borrows the topic of the latest earlier question that was not itself a follow-up, so
-    ``第三件是什么`` then ``第十五件呢`` both ask about the same list."""
+    """The question as a search query: a follow-up borrows its topic (:func:`followup_topic`)."""
     q = question.strip()
-    if not (history and _is_followup(q)):
-        return q
-    topic = next((h.strip() for h in reversed(history) if h.strip() and not _is_followup(h.strip())), "")
+    topic = followup_topic(q, history)
     return f"{topic} {q}" if topic else q
 
 

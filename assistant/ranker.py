@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .answerability import ANSWERABILITY_MODEL, SIGNALS, adjusted
 from .candidates import FEATURES
 from .config import RANKER_DIR
 from .errors import ModelError
@@ -27,6 +28,7 @@ from .short_answer import SPAN_FEATURES
 
 SENTENCE_MODEL = "sentence_ranker.txt"
 SPAN_MODEL = "span_ranker.txt"
+DEFAULT_THRESHOLD = 0.5  # of an answerability model whose card names none
 
 
 def relative(features: np.ndarray) -> np.ndarray:
@@ -65,18 +67,7 @@ class Ranker:
         Raises:
             ModelError: the file cannot be read, or was learned on other features.
         """
-        import lightgbm
-
-        path = Path(path)
-        hint = "reinstall the package or run `python -m assistant train`"
-        try:
-            booster = lightgbm.Booster(model_file=str(path))
-        except (OSError, lightgbm.basic.LightGBMError) as exc:
-            raise ModelError(f"The ranker {path.name} cannot be loaded ({exc}); {hint}.") from exc
-        if booster.feature_name() != relative_names(features):
-            raise ModelError(f"The ranker {path.name} was learned on other features than this version "
-                             f"computes; {hint}.")
-        card = json.loads(card_path(path).read_text(encoding="utf-8")) if card_path(path).exists() else {}
+        booster, card = load_booster(path, relative_names(features))
         return cls(booster, features, card)
 
     def score(self, features: list[list[float]]) -> list[float]:
@@ -87,23 +78,82 @@ class Ranker:
 
     def save(self, path: Path, card: dict[str, Any]) -> None:
         """Write the model and its JSON card beside it."""
-        self.booster.save_model(str(path))
-        self.card = {**card, "features": list(self.features)}
-        card_path(path).write_text(json.dumps(self.card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        self.card = save_booster(self.booster, path, {**card, "features": list(self.features)})
+
+
+class Answerability:
+    """The learned answerability decision over :data:`~assistant.answerability.SIGNALS`.
+
+    Args:
+        booster: a trained ``lightgbm.Booster`` (binary).
+        card: what is known of its training (the JSON sidecar), including ``threshold``.
+    """
+
+    def __init__(self, booster: Any, card: dict[str, Any] | None = None) -> None:
+        self.booster = booster
+        self.card = card or {}
+        self.threshold = float(self.card.get("threshold", DEFAULT_THRESHOLD))
+
+    @classmethod
+    def load(cls, path: Path = RANKER_DIR / ANSWERABILITY_MODEL) -> Answerability:
+        """Load the model and check that it reads today's signals.
+
+        Raises:
+            ModelError: the file cannot be read, or was learned on other signals.
+        """
+        return cls(*load_booster(path, SIGNALS))
+
+    def probability(self, row: Sequence[float]) -> float:
+        """The probability that the composed answer is really in the pages (:func:`adjusted`)."""
+        return adjusted(float(self.booster.predict(np.asarray([row], dtype=float))[0]), row)
+
+    def save(self, path: Path, card: dict[str, Any]) -> None:
+        """Write the model and its JSON card beside it."""
+        self.card = save_booster(self.booster, path, {**card, "features": list(SIGNALS), "threshold": self.threshold})
+
+
+def load_booster(path: Path, names: Sequence[str]) -> tuple[Any, dict[str, Any]]:
+    """A LightGBM model file and its JSON card, checked to read the columns ``names``.
+
+    Raises:
+        ModelError: the file cannot be read, or was learned on other columns.
+    """
+    import lightgbm
+
+    path = Path(path)
+    hint = "reinstall the package or run `python -m assistant train`"
+    try:
+        booster = lightgbm.Booster(model_file=str(path))
+    except (OSError, lightgbm.basic.LightGBMError) as exc:
+        raise ModelError(f"The model {path.name} cannot be loaded ({exc}); {hint}.") from exc
+    if booster.feature_name() != list(names):
+        raise ModelError(f"The model {path.name} was learned on other features than this version computes; {hint}.")
+    card = json.loads(card_path(path).read_text(encoding="utf-8")) if card_path(path).exists() else {}
+    return booster, card
+
+
+def save_booster(booster: Any, path: Path, card: dict[str, Any]) -> dict[str, Any]:
+    """Write a model and its JSON card beside it; returns the card."""
+    booster.save_model(str(path))
+    card_path(path).write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return card
 
 
 @dataclass(frozen=True)
 class Rankers:
-    """The two rankers an answer needs: which sentence answers, which span of it is short."""
+    """The learned models an answer needs: which sentence answers, which span of it is
+    short, and whether the pages answer at all (None while it is being trained)."""
 
     sentence: Ranker
     span: Ranker
+    answerability: Answerability | None = None
 
 
 def load_rankers(folder: Path = RANKER_DIR) -> Rankers:
-    """The rankers shipped with the package (or those in ``folder``).
+    """The models shipped with the package (or those in ``folder``).
 
     Raises:
         ModelError: a model is missing, broken, or learned on other features.
     """
-    return Rankers(Ranker.load(folder / SENTENCE_MODEL, FEATURES), Ranker.load(folder / SPAN_MODEL, SPAN_FEATURES))
+    return Rankers(Ranker.load(folder / SENTENCE_MODEL, FEATURES), Ranker.load(folder / SPAN_MODEL, SPAN_FEATURES),
+                   Answerability.load(folder / ANSWERABILITY_MODEL))

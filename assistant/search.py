@@ -82,7 +82,7 @@ def bm25_ranking(data: IndexData, query_tokens: list[str], n: int) -> tuple[list
 
 def hybrid_search(data: IndexData, query_vector: np.ndarray | None, query_tokens: list[str],
                   k: int = DEFAULT_SETTINGS.top_k, settings: Settings = DEFAULT_SETTINGS,
-                  sources: set[str] | None = None) -> list[Hit]:
+                  sources: set[str] | None = None, article: tuple[str, int] | None = None) -> list[Hit]:
     """Rank passages for one query by fusing dense and BM25 rankings.
 
     Args:
@@ -92,17 +92,22 @@ def hybrid_search(data: IndexData, query_vector: np.ndarray | None, query_tokens
         k: how many hits to return.
         settings: candidate pool size, fusion weight and k, duplicate threshold.
         sources: only passages from these files, if given.
+        article: only passages of this article (file, article number), if given.
 
     Returns:
         Up to ``k`` hits, best first, without near-duplicates.
     """
-    pool = settings.candidates if sources is None else len(data.passages)
+    pool = settings.candidates if sources is None and article is None else len(data.passages)
     dense_ids, dense_scores = (dense_ranking(data, query_vector, pool) if query_vector is not None
                                else ([], {}))
     sparse_ids, sparse_scores = bm25_ranking(data, query_tokens, pool)
-    if sources is not None:
-        dense_ids = [i for i in dense_ids if data.passages[i].source in sources]
-        sparse_ids = [i for i in sparse_ids if data.passages[i].source in sources]
+    if sources is not None or article is not None:
+        def keep(i: int) -> bool:
+            p = data.passages[i]
+            return (sources is None or p.source in sources) and (article is None or (p.source, p.article_id) == article)
+
+        dense_ids = [i for i in dense_ids if keep(i)]
+        sparse_ids = [i for i in sparse_ids if keep(i)]
     fused = rrf_fuse(dense_ids, sparse_ids, settings.rrf_k, settings.dense_weight)
     hits = [Hit(data.passages[i], score, dense_scores.get(i, 0.0), sparse_scores.get(i, 0.0))
             for i, score in fused[: max(k * FUSED_POOL_FACTOR, FUSED_POOL_MIN)]]

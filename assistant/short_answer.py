@@ -5,15 +5,18 @@ date, place, person or organisation, the span that lines up with the question wo
 (:func:`aligned_span`) wins; otherwise the learned span ranker chooses among candidate spans
 (:func:`span_candidates`: clause windows, the parts after the question's left context and
 before its right context, typed spans, the aligned span and the descriptive clause of
-:func:`clause_span`), each described by :data:`SPAN_FEATURES`.
+:func:`clause_span`), each described by :data:`SPAN_FEATURES`. Every short answer has the
+type the question asks for (:func:`assistant.answer_types.has_type`), or there is none.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import Protocol
 
+from .answer_types import AnswerType, has_type
 from .config import ALIGNED_GAP_MAX_CHARS, ALIGNED_SPAN_MAX_CHARS, CLAUSE_MAX_CHARS, SPAN_MAX_CLAUSES
 from .question import (
     HOW,
@@ -49,20 +52,57 @@ class Scorer(Protocol):
         ...
 
 
-def short_answer(info: QuestionInfo, sentence: str, span_ranker: Scorer) -> str | None:
-    """The short answer in the best sentence: for a question asking for a number, date,
-    place, person or organisation, the span aligned with the question word; otherwise (or
-    when none aligns) the span ranker's choice among the candidate spans."""
+def short_answer(info: QuestionInfo, sentence: str, span_ranker: Scorer,
+                 similarity: Callable[[list[str]], list[float]] | None = None) -> str | None:
+    """The short answer in the best sentence, of the type the question asks for or None.
+
+    A Chinese question asking for a number, date, place, person or organisation gets the
+    span aligned with its question word when that span has the type asked for; otherwise the
+    span ranker chooses among the candidate spans of that type (any span, for an untyped
+    question). A question in another language shares no words to align with: it gets the
+    typed span whose clause is densely closest to it (``similarity``), and no short answer
+    when it asks for no type.
+    """
+    if info.lang != "zh":
+        return _foreign_short_answer(info, sentence, similarity)
     aligned = aligned_span(info, sentence)
-    if aligned and info.kind in TYPED_KINDS:
+    if aligned and info.kind in TYPED_KINDS and has_type(info.expects, aligned):
         return aligned
     described = clause_span(info, sentence)
-    spans = span_candidates(info, sentence, aligned, described)
+    spans = [sp for sp in span_candidates(info, sentence, aligned, described)
+             if has_type(info.expects, sentence[sp[0]:sp[1]])]
     if not spans:
         return None
     scores = span_ranker.score([span_features(info, sentence, sp, aligned, described) for sp in spans])
     s, e = spans[max(range(len(spans)), key=scores.__getitem__)]
     return sentence[s:e]
+
+
+def typed_candidates(kind: AnswerType, sentence: str) -> list[tuple[int, int]]:
+    """The spans of ``sentence`` that are answers of type ``kind``: numbers with their units
+    (money among them), years and dates, or named people, places and organisations."""
+    if kind in {"number", "money"}:
+        found = [(m.start(), m.end()) for m in typed_spans("number", sentence)]
+    elif kind in {"year", "date"}:
+        found = [(m.start(), m.end()) for m in typed_spans("date", sentence)]
+    else:
+        found = [(s, e) for s, e, _ in entity_spans(kind, sentence)]
+    return [(s, e) for s, e in found if has_type(kind, sentence[s:e].strip())]
+
+
+def _foreign_short_answer(info: QuestionInfo, sentence: str,
+                          similarity: Callable[[list[str]], list[float]] | None) -> str | None:
+    if info.expects is None:
+        return None
+    spans = typed_candidates(info.expects, sentence)
+    if re.search(r"\bhow many\b", info.text, re.I) and not re.search(r"percent|rate|share|proportion", info.text, re.I):
+        spans = [sp for sp in spans if not re.search("[%％]$", sentence[sp[0]:sp[1]])]  # a count, not a share
+    if len(spans) > 1 and similarity is not None:
+        clauses = [next((m.group() for m in CLAUSE.finditer(sentence) if m.start() <= s < m.end()), sentence)
+                   for s, _ in spans]
+        scores = similarity(clauses)
+        spans = [spans[max(range(len(spans)), key=scores.__getitem__)]]
+    return sentence[spans[0][0]:spans[0][1]].strip() if spans else None
 
 
 # ----------------------------------------------------------------------------- alignment

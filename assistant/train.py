@@ -1,5 +1,5 @@
-"""``python -m assistant train FILE``: learn the two rankers on a SQuAD-format set, measure
-them honestly, and write them with their JSON cards.
+"""``python -m assistant train FILE [FILE ...] [--seeds JSONL]``: learn the answer models on
+SQuAD-format sets, measure them honestly, and write them with their JSON cards.
 
 * Sentence ranker: LightGBM LambdaRank over the candidate answers of each question (a
   sentence, or two neighbouring ones), graded by :func:`graded`. Every
@@ -8,11 +8,19 @@ them honestly, and write them with their JSON cards.
   language, which share no words with the pages.
 * Span ranker: LambdaRank over the candidate short answers of the sentences holding a gold
   answer, graded by character F1 with the gold.
+* Answerability: a LightGBM classifier over :data:`~assistant.answerability.SIGNALS` of the
+  answers composed for each question twice, against its set's index (answerable) and against
+  the index without the question's article (not answerable); every
+  :data:`AUGMENT_EVERY`-th pair again as a question in another language would have it. The
+  seed questions (``--seeds``) join here, their unanswerable ones as they are and their
+  answerable ones also against the index without their file.
 
-Folds are split by paragraph, so no paragraph is both trained and tested on. The report gives
-the cross-validated top-1 sentence accuracy, the span F1, and the end-to-end metrics of
-``eval`` with **each question answered by the models of the fold that did not see it**: those
-are the figures to quote. Finally both models are trained on everything and written.
+Folds are split by article (so by paragraph too): no paragraph is both trained and tested on.
+Every question is answered by the models of the fold that did not see it, and the report gives
+those figures for each set separately: sentence top-1, span F1, the ``eval`` metrics, the
+"not found" and found rates, and the half-index test (half of the articles left out of the
+index: questions about them should get ``found: false``, the rest stay found). Finally all
+models are trained on everything and written.
 """
 
 from __future__ import annotations
@@ -20,23 +28,25 @@ from __future__ import annotations
 import hashlib
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .answer import Answer, Evidence, build_answer
+from .answer import NOT_FOUND, Answer, Evidence, compose
+from .answerability import ANSWERABILITY_MODEL, SIGNALS, signals
 from .candidates import FEATURES, LEXICAL, Candidate, candidates
-from .config import ANSWER_POOL, PROJECT_ROOT, RANKER_DIR
+from .citation import cite
+from .config import ANSWER_POOL, DEFAULT_SETTINGS, PROJECT_ROOT, RANKER_DIR
 from .core import Assistant
 from .evaluate import Example, f1_score, plain, score
 from .question import analyse
-from .ranker import SENTENCE_MODEL, SPAN_MODEL, Ranker, Rankers, relative, relative_names
+from .ranker import SENTENCE_MODEL, SPAN_MODEL, Answerability, Ranker, Rankers, relative, relative_names
 from .search import Hit
 from .short_answer import SPAN_FEATURES, aligned_span, clause_span, span_candidates, span_features
 
-Rows = list[tuple[str, np.ndarray, np.ndarray]]  # (group: the paragraph's file, features, labels)
+Rows = list[tuple[str, np.ndarray, np.ndarray]]  # (group: the question's article, features, labels)
 COMMON = {"learning_rate": 0.02, "num_leaves": 7, "min_data_in_leaf": 20, "lambda_l2": 1.0, "feature_fraction": 0.8,
           "bagging_fraction": 0.8, "bagging_freq": 1, "seed": 1, "num_threads": 2, "verbose": -1,
           "deterministic": True, "objective": "lambdarank"}
@@ -44,19 +54,38 @@ SENTENCE_PARAMS = {**COMMON, "label_gain": [0, 1, 2], "lambdarank_truncation_lev
 SENTENCE_ROUNDS = 800
 SPAN_PARAMS = {**COMMON, "learning_rate": 0.05, "label_gain": list(range(11)), "lambdarank_truncation_level": 3}
 SPAN_ROUNDS = 300
+ANSWERABILITY_PARAMS = {**COMMON, "objective": "binary", "learning_rate": 0.05, "num_leaves": 15}
+ANSWERABILITY_ROUNDS = 300
+MIN_FOUND_RATE = 0.95  # the threshold keeps at least this share of answerable questions found…
 SPAN_SENTENCES = 2  # gold-holding sentences per question to learn spans from
 AUGMENT_EVERY = 3
 FOLDS = 5
 
 
 @dataclass
-class TrainingSet:
-    """Rows to learn from, and what answering each question again needs."""
+class Asked:
+    """One question with what answering it needs, against three views of its set's index."""
 
+    example: Example
+    group: str  # the set and the question's article
+    hits: list[Hit]  # the whole index
+    without: list[Hit]  # the index without the question's article
+    half: list[Hit]  # the half of the index kept in the half-index test
+    in_half: bool  # whether the question's article is in that half
+    pools: tuple[list[Candidate], list[Candidate], list[Candidate]]  # candidates of the three hit lists
+
+
+@dataclass
+class TrainingSet:
+    """One set's rows to learn from, and what answering each question again needs."""
+
+    name: str
+    evidence: Evidence  # the set's documents, tables and idf (similarity comes from the cache)
+    sims: dict[str, dict[str, float]] = field(default_factory=dict)  # question → sentence → cosine
     sentence: Rows = field(default_factory=list)
     augmented: Rows = field(default_factory=list)  # sentence rows with word-overlap features zeroed
     span: Rows = field(default_factory=list)
-    asked: list[tuple[Example, list[Hit], dict[str, float]]] = field(default_factory=list)
+    asked: list[Asked] = field(default_factory=list)
 
 
 def graded(cands: list[Candidate], golds: list[str]) -> np.ndarray:
@@ -74,32 +103,64 @@ def graded(cands: list[Candidate], golds: list[str]) -> np.ndarray:
     return np.array(labels)
 
 
-def collect(assistant: Assistant, examples: list[Example]) -> TrainingSet:
-    """Features and grades of every question's candidate answers and short answers."""
-    out = TrainingSet()
+def article_of(source: str) -> str:
+    """The article a SQuAD context file belongs to (``{article}_{paragraph}.txt``); other
+    files are their own article."""
+    stem = source.rsplit(".", 1)[0]
+    return stem.rsplit("_", 1)[0] if "_" in stem else stem
+
+
+def collect(name: str, assistant: Assistant, examples: list[Example], learn_rankers: bool = True) -> TrainingSet:
+    """Features and grades of every question's candidate answers and short answers, and its
+    hits against the whole index, the index without its article, and the kept half.
+
+    Args:
+        name: the set's name (groups are ``name:article``).
+        learn_rankers: whether the set also teaches the sentence and span rankers.
+    """
+    data = assistant.data
+    out = TrainingSet(name, Evidence(data.documents, data.block_of, data.idf))
+    articles: dict[str, set[str]] = {}
+    for source in data.sources:
+        articles.setdefault(article_of(source), set()).add(source)
+    kept = {a for n, a in enumerate(sorted(articles, key=_stable_hash)) if n % 2 == 0}
+    kept_sources = {s for a in kept for s in articles[a]}
     for e in examples:
+        article = article_of(e.source) if e.source else ""
+        others = set(data.sources) - articles.get(article, set())
         hits = assistant.search(e.question, ANSWER_POOL)
-        texts = sorted({s.text for h in hits for s in h.passage.sentences})
+        without = assistant.search(e.question, ANSWER_POOL, others) if e.answerable and e.source else []
+        half = assistant.search(e.question, ANSWER_POOL, kept_sources)
+        texts = sorted({s.text for hs in (hits, without, half) for h in hs[:ANSWER_POOL] for s in h.passage.sentences})
         sims = dict(zip(texts, assistant.similarity(e.question, texts)))
-        out.asked.append((e, hits, sims))
+        out.sims[e.question] = sims
         info = analyse(e.question)
-        cands = candidates(info, hits, _looked_up(sims), assistant.data.idf)
+        pools = tuple(candidates(info, hs, _looked_up(sims), data.idf) for hs in (hits, without, half))
+        out.asked.append(Asked(e, f"{name}:{article or e.question}", hits, without, half, article in kept,
+                               pools))  # type: ignore[arg-type]
         golds = [g for g in e.answers if g]
-        labels = graded(cands, [plain(g) for g in golds])
+        if not (learn_rankers and golds):
+            continue
+        labels = graded(pools[0], [plain(g) for g in golds])
         if labels.any():
-            x = np.array([c.features for c in cands])
-            out.sentence.append((e.source, relative(x), labels))
+            x = np.array([c.features for c in pools[0]])
+            group = out.asked[-1].group
+            out.sentence.append((group, relative(x), labels))
             if AUGMENT_EVERY and len(out.asked) % AUGMENT_EVERY == 0:
                 x = x.copy()
                 x[:, [FEATURES.index(n) for n in LEXICAL]] = 0.0
-                out.augmented.append((e.source, relative(x), labels))
-        out.span.extend(_span_rows(e, hits, golds))
+                out.augmented.append((group, relative(x), labels))
+        out.span.extend((out.asked[-1].group, x, y) for _, x, y in _span_rows(e, hits, golds))
     return out
 
 
+def _stable_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
 def _looked_up(sims: dict[str, float]) -> Callable[[list[str]], list[float]]:
-    """A similarity function over measured similarities."""
-    return lambda texts: [sims[t] for t in texts]
+    """A similarity function over measured similarities (0 for a text not measured)."""
+    return lambda texts: [sims.get(t, 0.0) for t in texts]
 
 
 def _span_rows(e: Example, hits: list[Hit], golds: list[str]) -> Rows:
@@ -139,55 +200,204 @@ def top1_grade(rows: Rows, predict: Callable[[np.ndarray], np.ndarray]) -> float
     return float(np.mean([y[int(np.argmax(predict(x)))] for _, x, y in rows])) if rows else 0.0
 
 
-def cross_validate(assistant: Assistant, data: TrainingSet, folds: int = FOLDS,
-                   rounds: tuple[int, int] = (SENTENCE_ROUNDS, SPAN_ROUNDS)) -> dict[str, Any]:
-    """Train on all folds but one, test on that one; every question is answered end to end
-    by the models that never saw its paragraph."""
-    groups = sorted({e.source for e, _, _ in data.asked})
+def cross_validate(sets: list[TrainingSet], folds: int = FOLDS,
+                   rounds: tuple[int, int] = (SENTENCE_ROUNDS, SPAN_ROUNDS)) -> tuple[dict[str, Any], Any]:
+    """Train on all folds but one, test on that one, for the rankers and then for the
+    answerability model learned from the out-of-fold answers; every question is answered end
+    to end by models that never saw its article.
+
+    Returns:
+        The report (per set) and the answerability rows of all questions (to train on).
+    """
+    groups = sorted({a.group for s in sets for a in s.asked}, key=_stable_hash)
     fold_of = {g: i % folds for i, g in enumerate(groups)}
-    sentence_cv, span_cv, models = [], [], {}
+    rankers: dict[int, Rankers] = {}
+    sentence_cv: dict[str, list[float]] = {s.name: [] for s in sets}
+    span_cv: dict[str, list[float]] = {s.name: [] for s in sets}
+    all_sentence = [r for s in sets for r in s.sentence + s.augmented]
+    all_span = [r for s in sets for r in s.span]
     for k in range(folds):
-        def split(rows: Rows, k: int = k) -> tuple[Rows, Rows]:
-            return [r for r in rows if fold_of[r[0]] != k], [r for r in rows if fold_of[r[0]] == k]
+        sentence = fit([r for r in all_sentence if fold_of[r[0]] != k], SENTENCE_PARAMS, rounds[0], FEATURES)
+        span = fit([r for r in all_span if fold_of[r[0]] != k], SPAN_PARAMS, rounds[1], SPAN_FEATURES)
+        rankers[k] = Rankers(sentence, span)
+        for s in sets:
+            sentence_cv[s.name].append(top1_holds([r for r in s.sentence if fold_of[r[0]] == k],
+                                                  sentence.booster.predict))
+            span_cv[s.name].append(top1_grade([r for r in s.span if fold_of[r[0]] == k], span.booster.predict) / 10)
+    # every question answered by the rankers that did not see it: three views, signals of each
+    composed = {s.name: [_compose_views(s, a, rankers[fold_of[a.group]]) for a in s.asked] for s in sets}
+    rows = answerability_rows(sets, composed)
+    oof = np.zeros(len(rows[1]))
+    for k in range(folds):
+        train_at = [i for i, g in enumerate(rows[0]) if fold_of[g] != k]
+        test_at = [i for i, g in enumerate(rows[0]) if fold_of[g] == k]
+        if train_at and test_at and len(set(rows[2][train_at])) == 2:
+            model = fit_answerability(rows[1][train_at], rows[2][train_at])
+            oof[test_at] = [model.probability(row) for row in rows[1][test_at]]
+        elif test_at:
+            oof[test_at] = 0.5
+    threshold = choose_threshold(oof, rows[2], rows[3])
+    report: dict[str, Any] = {"folds": folds, "threshold": threshold}
+    at = 0
+    for s in sets:
+        views = composed[s.name]
+        n = sum(len(_view_rows(s, a, v)) for a, v in zip(s.asked, views))
+        p = oof[at:at + n]
+        kinds = rows[3][at:at + n]
+        at += n
+        report[s.name] = _set_report(s, views, p, kinds, threshold, sentence_cv[s.name], span_cv[s.name])
+    return report, rows
 
-        train_rows, test_rows = split(data.sentence)
-        sentence = fit(train_rows + split(data.augmented)[0], SENTENCE_PARAMS, rounds[0], FEATURES)
-        sentence_cv.append(top1_holds(test_rows, sentence.booster.predict))
-        span_train, span_test = split(data.span)
-        span = fit(span_train, SPAN_PARAMS, rounds[1], SPAN_FEATURES)
-        span_cv.append(top1_grade(span_test, span.booster.predict) / 10)
-        models[k] = Rankers(sentence, span)
-    answers = [_answer(assistant, e, hits, sims, models[fold_of.get(e.source, 0)]) for e, hits, sims in data.asked]
-    return {"folds": folds, "sentence_top1_holds_gold": round(float(np.mean(sentence_cv)), 4),
-            "span_top1_f1": round(float(np.mean(span_cv)), 4),
-            "end_to_end": score([e for e, _, _ in data.asked], answers)}
+
+def _compose_views(s: TrainingSet, a: Asked, rankers: Rankers) -> list[Any]:
+    evidence = replace(s.evidence, similarity=_looked_up(s.sims[a.example.question]))
+    views = [(a.hits, a.pools[0]), (a.without, a.pools[1]), (a.half, a.pools[2])]
+    out = []
+    for hits, pool in views:
+        c = compose(a.example.question, hits, evidence, rankers, pool=pool)
+        other = None
+        if c.ranked:
+            x = np.array([cand.features for cand in c.ranked])
+            x[:, [FEATURES.index(n) for n in LEXICAL]] = 0.0
+            zeroed = [replace(cand, score=v) for cand, v in zip(c.ranked, rankers.sentence.score(x.tolist()))]
+            info = replace(analyse(a.example.question), lang="other")
+            reply = c.reply
+            other = signals(info, hits, zeroed, reply.text if reply else "", None, bool(reply and reply.items),
+                            s.evidence.idf)
+        out.append((c, other))
+    return out
 
 
-def _answer(assistant: Assistant, e: Example, hits: list[Hit], sims: dict[str, float], rankers: Rankers) -> Answer:
-    evidence = Evidence(assistant.data.documents, assistant.data.block_of, assistant.data.idf, _looked_up(sims))
-    return build_answer(e.question, hits, evidence, rankers, assistant.settings, k=assistant.settings.top_k)
+def _view_rows(s: TrainingSet, a: Asked, views: list[Any]) -> list[tuple[list[float], int, str]]:
+    """The answerability rows of one question: (signals, answerable, view name)."""
+    e = a.example
+    out = []
+    (full, full_other), (without, without_other), (half, _) = views
+    out.append((full.signals, int(e.answerable), "full"))
+    if a.without:
+        out.append((without.signals, 0, "without"))
+    out.append((half.signals, int(e.answerable and a.in_half), "half"))
+    if s.name != "seeds" and AUGMENT_EVERY and _stable_hash(e.question)[-1] in "05a":
+        if full_other is not None:
+            out.append((full_other, int(e.answerable), "other"))
+        if without_other is not None and a.without:
+            out.append((without_other, 0, "other"))
+    return out
 
 
-def train(assistant: Assistant, examples: list[Example], source: Path, out_dir: Path = RANKER_DIR,
-          folds: int = FOLDS, rounds: tuple[int, int] = (SENTENCE_ROUNDS, SPAN_ROUNDS)) -> dict[str, Any]:
-    """Cross-validate, then train both rankers on everything and write them to ``out_dir``
-    with their cards. Returns the report (the cross-validated figures).
+def answerability_rows(sets: list[TrainingSet], composed: dict[str, list[Any]]
+                       ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """(groups, signals, labels, view names) of every question's views, in set order."""
+    groups, xs, ys, kinds = [], [], [], []
+    for s in sets:
+        for a, views in zip(s.asked, composed[s.name]):
+            for x, y, kind in _view_rows(s, a, views):
+                groups.append(a.group)
+                xs.append(x)
+                ys.append(y)
+                kinds.append(kind)
+    return groups, np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), np.asarray(kinds)
+
+
+def fit_answerability(x: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> Answerability:
+    """A binary LightGBM classifier over the answerability signals."""
+    import lightgbm
+
+    data = lightgbm.Dataset(x, y, feature_name=list(SIGNALS))
+    model = Answerability(lightgbm.train(ANSWERABILITY_PARAMS, data, ANSWERABILITY_ROUNDS))
+    model.threshold = threshold
+    return model
+
+
+def choose_threshold(p: np.ndarray, y: np.ndarray, kinds: np.ndarray) -> float:
+    """The probability above which an answer counts as found: the one that says "not found"
+    most often on unanswerable views while keeping :data:`MIN_FOUND_RATE` of the answerable
+    ones (whole-index views) found."""
+    pos = p[(y == 1) & (kinds == "full")]
+    neg = p[y == 0]
+    best, best_value = 0.5, -1.0
+    for t in np.linspace(0.05, 0.95, 91):
+        found, not_found = float((pos >= t).mean()) if len(pos) else 1.0, float((neg < t).mean()) if len(neg) else 1.0
+        value = not_found + (0 if found >= MIN_FOUND_RATE else found - 2)
+        if value > best_value:
+            best, best_value = float(round(t, 3)), value
+    return best
+
+
+def _set_report(s: TrainingSet, views: list[Any], p: np.ndarray, kinds: np.ndarray, threshold: float,
+                sentence_cv: list[float], span_cv: list[float]) -> dict[str, Any]:
+    """One set's cross-validated figures."""
+    rows = [r for a, v in zip(s.asked, views) for r in _view_rows(s, a, v)]
+    y = np.array([r[1] for r in rows])
+    found = p >= threshold
+
+    def rate(mask: np.ndarray, want: bool) -> float | None:
+        return round(float((found[mask] == want).mean()), 4) if mask.any() else None
+
+    answers = []
+    at = 0
+    for a, v in zip(s.asked, views):
+        c = v[0][0]
+        ok = bool(found[at]) and c.reply is not None
+        answers.append(_answer_of(s, a, c, ok))
+        at += len(_view_rows(s, a, v))
+    out: dict[str, Any] = {"questions": len(s.asked)}
+    if s.sentence:
+        out["sentence_top1_holds_gold"] = round(float(np.mean(sentence_cv)), 4)
+        out["span_top1_f1"] = round(float(np.mean(span_cv)), 4)
+    out["end_to_end"] = score([a.example for a in s.asked], answers)
+    out["found_rate_answerable"] = rate((kinds == "full") & (y == 1), True)
+    out["not_found_rate_without_article"] = rate(kinds == "without", False)
+    out["not_found_rate_unanswerable"] = rate((kinds == "full") & (y == 0), False)
+    out["half_index_not_found"] = rate((kinds == "half") & (y == 0), False)
+    out["half_index_found"] = rate((kinds == "half") & (y == 1), True)
+    out["other_language_found"] = rate((kinds == "other") & (y == 1), True)
+    out["other_language_not_found"] = rate((kinds == "other") & (y == 0), False)
+    return out
+
+
+def _answer_of(s: TrainingSet, a: Asked, c: Any, found: bool) -> Answer:
+    """The answer a question got from the out-of-fold models."""
+    e = a.example
+    passages = [cite(h.passage, s.evidence.documents, h.score) for h in a.hits[:DEFAULT_SETTINGS.top_k]]
+    if not found or c.reply is None:
+        return Answer(e.question, "", None, False, [], passages, message=NOT_FOUND)
+    r = c.reply
+    return Answer(e.question, r.text, r.short, True, r.citations, passages, items=r.items)
+
+
+def train(sets: list[TrainingSet], sources: list[Path], out_dir: Path = RANKER_DIR, folds: int = FOLDS,
+          rounds: tuple[int, int] = (SENTENCE_ROUNDS, SPAN_ROUNDS)) -> dict[str, Any]:
+    """Cross-validate, then train the three models on everything and write them to
+    ``out_dir`` with their cards. Returns the report (the cross-validated figures).
 
     Args:
+        sets: the collected sets (:func:`collect`).
+        sources: the files they came from (named and hashed in the cards).
         rounds: boosting rounds of the sentence and the span ranker.
+
+    Raises:
+        ValueError: too few articles with answers to learn from in ``folds`` folds.
     """
-    data = collect(assistant, [e for e in examples if e.question.strip()])
-    if len({e.source for e, _, _ in data.asked}) < folds or not data.sentence or not data.span:
-        raise ValueError(f"{source.name}: too few paragraphs with answers to learn from in {folds} folds.")
-    report = cross_validate(assistant, data, folds, rounds)
-    card = {"trained_on": source.name, "data_sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
-            "commit": _commit(), "questions": len(data.asked), "cross_validated": report}
+    if len({a.group for s in sets for a in s.asked}) < folds or not any(s.sentence for s in sets) \
+            or not any(s.span for s in sets):
+        raise ValueError(f"{', '.join(p.name for p in sources)}: too few articles with answers to learn from "
+                         f"in {folds} folds.")
+    report, (_, x, y, _) = cross_validate(sets, folds, rounds)
+    card = {"trained_on": [p.name for p in sources],
+            "data_sha256": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sources},
+            "commit": _commit(), "questions": {s.name: len(s.asked) for s in sets}, "cross_validated": report}
     out_dir.mkdir(parents=True, exist_ok=True)
-    fit(data.sentence + data.augmented, SENTENCE_PARAMS, rounds[0], FEATURES).save(
-        out_dir / SENTENCE_MODEL, {**card, "groups": len(data.sentence), "augmented": len(data.augmented),
-                                   "params": SENTENCE_PARAMS, "rounds": rounds[0]})
-    fit(data.span, SPAN_PARAMS, rounds[1], SPAN_FEATURES).save(
-        out_dir / SPAN_MODEL, {**card, "groups": len(data.span), "params": SPAN_PARAMS, "rounds": rounds[1]})
+    sentence_rows = [r for s in sets for r in s.sentence + s.augmented]
+    span_rows = [r for s in sets for r in s.span]
+    fit(sentence_rows, SENTENCE_PARAMS, rounds[0], FEATURES).save(
+        out_dir / SENTENCE_MODEL, {**card, "groups": len(sentence_rows), "params": SENTENCE_PARAMS,
+                                   "rounds": rounds[0]})
+    fit(span_rows, SPAN_PARAMS, rounds[1], SPAN_FEATURES).save(
+        out_dir / SPAN_MODEL, {**card, "groups": len(span_rows), "params": SPAN_PARAMS, "rounds": rounds[1]})
+    fit_answerability(x, y, report["threshold"]).save(
+        out_dir / ANSWERABILITY_MODEL, {**card, "rows": len(y), "answerable_rows": int(y.sum()),
+                                        "params": ANSWERABILITY_PARAMS, "rounds": ANSWERABILITY_ROUNDS})
     return report
 
 

@@ -35,6 +35,7 @@ EXAMPLES = [
 CSS = """
 .answer mark, .sources mark { background: #ffe58a; padding: 0 2px; border-radius: 3px; }
 .notfound { border-left: 4px solid #d9534f; padding-left: 8px; color: #8a1f1b; }
+.closest { background: #f4f4f4; color: #555; border: 1px dashed #bbb; padding: 4px 8px; }
 .cite { font-size: 0.8em; color: #1a5fb4; vertical-align: super; }
 .sources details { border: 1px solid #ddd; border-radius: 6px; margin: 6px 0; padding: 6px 8px; }
 .sources summary { cursor: pointer; font-weight: 600; }
@@ -128,6 +129,22 @@ def render_sources(assistant: Assistant, citations: list[Citation], title: str =
     return "".join(out)
 
 
+def render_closest(assistant: Assistant, passages: list[Citation]) -> str:
+    """The passages closest to an unanswered question: plainly not an answer (no citation
+    numbers, nothing highlighted, a muted card of their own)."""
+    title = "最接近的段落（未找到答案，仅供参考）· Closest passages, not an answer"
+    if not passages:
+        return f'<div class="sources closest"><h4>{html.escape(title)}</h4><p class="meta">—</p></div>'
+    out = [f'<div class="sources closest"><h4>{html.escape(title)}</h4>']
+    for c in passages:
+        start, end = assistant.paragraph_span(c)
+        body = html.escape(assistant.document_text(c.source)[start:end]).replace("\n", "<br>")
+        out.append(f"<details><summary>{html.escape(c.source)} · {html.escape(c.article)} · 第{c.paragraph}段"
+                   f"</summary><p>{body}</p></details>")
+    out.append("</div>")
+    return "".join(out)
+
+
 def render_stats(assistant: Assistant) -> str:
     """The status line: model and counts."""
     s = assistant.stats()
@@ -195,8 +212,8 @@ def chat(assistant: Assistant, message: str, history: list[dict[str, Any]], mode
         else:
             ans = assistant.ask(message, history=_messages_history(history[:-1]))
             final = render_answer(ans)
-            cited = ans.citations if ans.found else ans.passages[:3]
-            sources = render_sources(assistant, cited, "来源 Sources" if ans.found else "最接近的段落 Closest passages")
+            sources = (render_sources(assistant, ans.citations) if ans.found
+                       else render_closest(assistant, ans.passages[:3]))
     except AssistantError as exc:
         history.append({"role": "assistant", "content": f'<div class="notfound">{html.escape(str(exc))}</div>'})
         yield history, "", gr.skip()

@@ -17,6 +17,7 @@ from assistant.text import char_ngrams
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 QUESTIONS = Path(__file__).resolve().parent / "data" / "seed_questions.jsonl"
+HELD_OUT = QUESTIONS.with_name("seed_questions_heldout.jsonl")  # written after tuning; never trained on
 
 
 class HashEmbedder:

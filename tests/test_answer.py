@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import Evidence, build_answer, confidence, list_items, table_answer, trimmed
+from assistant.answer import Evidence, build_answer, compose, list_items, table_answer, trimmed
+from assistant.answerability import LEXICAL_SIGNALS, SIGNALS
 from assistant.chunking import Passage, Sentence
 from assistant.citation import Citation
 from assistant.question import analyse
@@ -54,15 +55,21 @@ def test_answer_cites_exact_text_and_says_not_found_when_evidence_is_weak(ranker
     assert not none.found and none.message and none.passages and not none.citations
 
 
-def test_confidence_grows_with_shared_rare_words_and_dense_similarity() -> None:
-    p = _passage("本报讯 太原市今年新建学校12所。", 4)
-    info = analyse("太原市今年新建学校多少所？")
-    strong = confidence(info, [Hit(p, 1.0, 0.95, 5.0)])
-    weaker = confidence(info, [Hit(p, 1.0, 0.84, 5.0)])
-    unrelated = confidence(analyse("上海迪士尼乐园门票多少钱？"), [Hit(p, 1.0, 0.84, 5.0)])
-    assert 0.9 <= strong <= 1.0 and unrelated < 0.4 < weaker < strong
-    assert confidence(analyse("How many schools?"), [Hit(p, 1.0, 0.70, 5.0)]) < 0.1
-    assert confidence(info, []) == 0.0
+def test_the_shipped_answerability_model_reads_todays_signals(rankers: Rankers) -> None:
+    model = rankers.answerability
+    assert model is not None and model.card["features"] == list(SIGNALS) and 0.05 <= model.threshold <= 0.95
+    assert model.card["cross_validated"] and model.card["data_sha256"]
+    p = _passage("本报讯 太原市今年新建学校12所，新增学位1.2万个。", 4)
+    row = compose("太原市今年新建学校多少所？", [Hit(p, 1.0, 0.93, 8.0)], Evidence({"a.txt": p.text}), rankers).signals
+    assert len(row) == len(SIGNALS) and 0.0 <= model.probability(row) <= 1.0
+
+
+def test_a_question_in_another_language_is_judged_without_word_signals(rankers: Rankers) -> None:
+    p = _passage("本报讯 太原市今年新建学校12所，新增学位1.2万个。", 4)
+    row = compose("How many schools did Taiyuan build this year?", [Hit(p, 1.0, 0.80, 0.0)],
+                  Evidence({"a.txt": p.text}), rankers).signals
+    assert row[SIGNALS.index("lang_other")] == 1.0
+    assert all(row[SIGNALS.index(name)] == 0.0 for name in LEXICAL_SIGNALS)
 
 
 def test_a_long_answer_is_trimmed_to_the_clauses_that_answer_and_stays_cited() -> None:

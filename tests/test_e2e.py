@@ -9,7 +9,7 @@ import pytest
 from assistant import Assistant, Passage
 from assistant.evaluate import load_examples, retrieval_hit
 
-from .conftest import QUESTIONS
+from .conftest import HELD_OUT, QUESTIONS
 
 pytestmark = pytest.mark.slow
 
@@ -20,6 +20,10 @@ def test_question_set_is_large_and_varied() -> None:
     assert sum(e.answerable and e.lang == "zh" for e in examples) >= 40
     assert sum(e.answerable and e.lang == "en" for e in examples) >= 5
     assert sum(not e.answerable for e in examples) >= 15
+    everything = examples + load_examples(HELD_OUT)[0]  # the held-out set was written after tuning
+    assert sum(not e.answerable for e in everything) >= 30
+    assert sum(not e.answerable and e.lang == "en" for e in everything) >= 10
+    assert sum(e.answerable and e.lang == "en" for e in everything) >= 15
     assert {r["type"] for r in rows} >= {"number", "date", "person", "place", "list", "table"}
     assert len({r["source"] for r in rows if r.get("source")}) == 5
 
@@ -60,8 +64,43 @@ def test_retrieval_quality_on_the_seed_question_set(seeds_assistant: Assistant) 
         assert found / len(subset) >= floor, (lang, found, len(subset))
 
 
-def test_questions_the_pages_cannot_answer(seeds_assistant: Assistant) -> None:
+@pytest.mark.parametrize("question", [
+    "平遥古城的门票多少钱？",
+    "山西去年的煤炭产量是多少吨？",
+    "2026年山西高考录取分数线是多少？",
+    "Who won the 2026 World Cup?",
+    "When will Taiyuan Metro Line 2 open?",
+])
+def test_questions_the_pages_cannot_answer_get_found_false(seeds_assistant: Assistant, question: str) -> None:
+    ans = seeds_assistant.ask(question)
+    assert not ans.found and not ans.citations and not ans.short_answer
+    assert ans.passages and ans.message  # the closest passages, offered as such
+
+
+@pytest.mark.xfail(strict=True, reason="#9 still open: the list is composed (15 items) but the answerability "
+                   "model, which never saw a real English question, scores it 0.22 and says not found")
+def test_the_english_list_question_returns_all_fifteen_items(seeds_assistant: Assistant) -> None:
+    ans = seeds_assistant.ask("What are the 15 livelihood projects Shanxi will carry out in 2026?")
+    assert ans.found and len(ans.items) == 15 and ans.items[-1].startswith("十五是")
+
+
+@pytest.mark.xfail(strict=True, reason="#9 still open: without shared words the number is chosen by the dense "
+                   "similarity of its clause, which prefers 每百人122.9部 (phone penetration) to 4261.7万户")
+def test_english_number_questions_get_the_number(seeds_assistant: Assistant) -> None:
+    ans = seeds_assistant.ask("How many mobile phone users does Shanxi have?")
+    assert ans.found and ans.short_answer == "4261.7万户"
+
+
+def test_no_answer_cites_two_articles(seeds_assistant: Assistant) -> None:
     examples, _ = load_examples(QUESTIONS)
-    unanswerable = [e for e in examples if not e.answerable and e.lang == "zh"]
-    said_no = sum(not seeds_assistant.ask(e.question).found for e in unanswerable)
-    assert said_no / len(unanswerable) >= 0.75
+    for e in examples:
+        ans = seeds_assistant.ask(e.question)
+        assert len({(c.source, c.article_id) for c in ans.citations}) <= 1, e.question
+
+
+def test_a_follow_up_reads_the_article_of_its_topic_first(seeds_assistant: Assistant) -> None:
+    topic = seeds_assistant.ask("山西2026年15件民生实事是什么")
+    follow = seeds_assistant.ask("第十五件呢", history=["山西2026年15件民生实事是什么"])
+    assert follow.found and follow.answer.startswith("十五是")
+    assert (follow.citations[0].source, follow.citations[0].article_id) == \
+        (topic.citations[0].source, topic.citations[0].article_id)

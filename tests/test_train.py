@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 from assistant import Assistant
+from assistant.answerability import SIGNALS
 from assistant.candidates import FEATURES
 from assistant.evaluate import load_examples
 from assistant.ranker import Ranker, load_rankers
-from assistant.train import train
+from assistant.train import collect, train
 
 TOWNS = ["太原", "大同", "阳泉", "长治", "晋城", "朔州", "忻州", "吕梁"]
 
@@ -38,12 +39,15 @@ def test_training_writes_models_that_load_with_their_cards(tmp_path: Path, hash_
         (docs / name).write_text(text, encoding="utf-8")
     assistant = Assistant(tmp_path / "idx", embedder=hash_embedder)
     assistant.index([docs])
-    report = train(assistant, examples, source, tmp_path / "models", folds=2, rounds=(30, 30))
-    assert report["end_to_end"]["questions"] == len(examples) == 24
-    assert 0.0 <= report["sentence_top1_holds_gold"] <= 1.0 and report["end_to_end"]["hit@5"] > 0.5
+    report = train([collect("tiny", assistant, examples)], [source], tmp_path / "models", folds=2, rounds=(30, 30))
+    tiny = report["tiny"]
+    assert tiny["end_to_end"]["questions"] == len(examples) == 24
+    assert 0.0 <= tiny["sentence_top1_holds_gold"] <= 1.0 and tiny["end_to_end"]["hit@5"] > 0.5
+    assert tiny["not_found_rate_without_article"] is not None and 0.05 <= report["threshold"] <= 0.95
     rankers = load_rankers(tmp_path / "models")
     card = rankers.sentence.card
-    assert card["features"] == list(FEATURES) and card["trained_on"] == "tiny.json" and card["cross_validated"]
+    assert card["features"] == list(FEATURES) and card["trained_on"] == ["tiny.json"] and card["cross_validated"]
     assert isinstance(rankers.span, Ranker) and rankers.span.card["groups"] > 0
+    assert rankers.answerability is not None and rankers.answerability.card["features"] == list(SIGNALS)
     fresh = Assistant(tmp_path / "idx", embedder=hash_embedder, rankers=rankers)
     assert fresh.ask("太原市今年新建学校多少所？").found

@@ -102,6 +102,14 @@ def browser():
         b.close()
 
 
+@pytest.fixture
+def page(app: str, browser):
+    """A fresh browser tab on the app."""
+    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+    tab.goto(app)
+    return tab
+
+
 def _ask_in_chat(page, question: str, replies: int) -> str:
     """Type a question, press Ask, and return the text of the ``replies``-th answer."""
     page.locator("#question textarea").fill(question)
@@ -116,9 +124,7 @@ def _ask_in_chat(page, question: str, replies: int) -> str:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_browser_follow_up_questions_use_the_chat_history(app: str, browser) -> None:
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(app)
+def test_browser_follow_up_questions_use_the_chat_history(page) -> None:
     first = _ask_in_chat(page, "山西2026年15件民生实事是什么", 1)
     assert "内镜检查3万名" in first and "新型公共文化空间" in first
     third = _ask_in_chat(page, "第三件是什么", 2)
@@ -132,9 +138,7 @@ def test_browser_follow_up_questions_use_the_chat_history(app: str, browser) -> 
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_browser_asks_and_shows_fifteen_items_with_sources(app: str, browser, tmp_path: Path) -> None:
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(app)
+def test_browser_asks_and_shows_fifteen_items_with_sources(page, tmp_path: Path) -> None:
     page.locator("#question textarea").fill("山西2026年15件民生实事是什么")
     page.locator("#ask").click()
     page.wait_for_function("document.querySelectorAll('#chatbot ol li').length >= 15", timeout=60_000)
@@ -146,3 +150,15 @@ def test_browser_asks_and_shows_fifteen_items_with_sources(app: str, browser, tm
     shot = tmp_path / "chat.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_not_found_shows_closest_passages_unlike_citations(page) -> None:
+    reply = _ask_in_chat(page, "平遥古城的门票多少钱？", 1)
+    assert "未找到答案" in reply and "[1]" not in reply
+    page.wait_for_selector("#sources .closest", timeout=30_000)
+    panel = page.locator("#sources").inner_text()
+    assert "不是答案" in panel or "not an answer" in panel
+    assert page.locator("#sources mark").count() == 0 and page.locator("#chatbot sup.cite").count() == 0
+    assert "[1]" not in panel

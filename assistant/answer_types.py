@@ -1,0 +1,118 @@
+"""Answer types: what kind of short answer a question asks for, and whether a span is one.
+
+:func:`expected_type` reads the question (Chinese or English): a 多少钱 question asks for
+money, 哪一年 for a year, 谁 for a person. :func:`has_type` checks a candidate span: numbers,
+money, years and dates by pattern; people, places and organisations by jieba's tags or the
+suffixes their names end in. :func:`language` tells Chinese questions from the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from .text import CJK, normalize
+
+AnswerType = Literal["money", "year", "date", "number", "person", "place", "org"]
+ANSWER_TYPES: tuple[AnswerType, ...] = ("money", "year", "date", "number", "person", "place", "org")
+Language = Literal["zh", "other"]
+
+# (pattern, type): the first that matches the question decides; Chinese, then English
+_ZH_TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
+    (re.compile(r"多少钱|多少(?:万|亿|千)?(?:元|美元|欧元|日元|英镑|港元|块)|(?:价格|票价|门票|售价|费用|花费|金额|投资|"
+                r"资金|成本|收入|营收|预算|工资|薪|奖金|罚款|补贴|补助|经费)[^，,。]{0,6}?(?:多少|几)(?!时间|天|年|月|小时|分钟|次)"),
+     "money"),
+    (re.compile(r"哪[一1]?年|何年|什么年份|哪个年份|哪[一1]年份|几几年|哪个年代|哪个世纪"), "year"),
+    (re.compile(r"什么时候|什么时间|何时|哪[一1]?天|几月|几号|几日|哪个月|什么日子|日期是"), "date"),
+    (re.compile(r"谁|哪位|何人|什么人|哪个人"), "person"),
+    (re.compile(r"哪(?:家|所|个|一家|一所)(?:公司|企业|单位|机构|学校|部门|医院|大学|银行|组织|球队|俱乐部|政党|媒体|电视台)|"
+                r"什么(?:公司|机构|组织|单位|部门|学校|大学)"), "org"),
+    (re.compile(r"哪里|哪儿|何地|何处|在哪|哪个(?:省|市|县|区|地方|地区|国家|城市|镇|村)|哪(?:座|国|省|市|县)|什么地方"), "place"),
+    (re.compile(r"多少|几(?:个|名|人|家|所|件|项|条|种|次|倍|岁|天|年|万|千|百|十|成)|多大|多长|多久|多高|多远|多重|"
+                r"多深"), "number"),
+)
+_EN_TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
+    (re.compile(r"\bhow much (?:money|does|did|do|will|is|was|were)\b.*\b(?:cost|spend|spent|invest|pay|paid|earn|"
+                r"worth|price|budget|fund)|\bwhat (?:is|was) the (?:price|cost|budget|fee)|\bhow much .*"
+                r"\b(?:yuan|dollars?|rmb|money|funding|investment)\b", re.I), "money"),
+    (re.compile(r"\b(?:what|which|in what|in which) year\b", re.I), "year"),
+    (re.compile(r"\bwhen\b|\bwhat (?:date|day|month|time)\b|\bon which (?:date|day)\b", re.I), "date"),
+    (re.compile(r"\bwho(?:m|se)?\b", re.I), "person"),
+    (re.compile(r"\bwhich (?:company|companies|organi[sz]ation|agency|university|school|institution|enterprise|"
+                r"department|bank|hospital|firm)\b", re.I), "org"),
+    (re.compile(r"\bwhere\b|\bwhich (?:city|county|province|country|place|town|district|region|village)\b", re.I),
+     "place"),
+    (re.compile(r"\bhow (?:many|much|long|far|big|large|old|high|tall)\b|\bwhat (?:percentage|proportion|share|"
+                r"number|rate|amount)\b", re.I), "number"),
+)
+
+_NUMERAL = r"(?:\d+(?:[.,．]\d+)*|[零〇一二两三四五六七八九十百千万亿半]+)"
+_MONEY = re.compile(rf"[￥¥$＄]\s*\d|{_NUMERAL}\s*(?:多)?(?:[万亿千百]|万亿)?\s*(?:元|美元|欧元|日元|英镑|港元|港币|澳元|"
+                    r"卢布|韩元|新台币|台币|法郎|马克|镑|块钱|块|文|两银子|两)")
+_YEAR = re.compile(r"\d{1,4}\s*年|[零〇一二三四五六七八九]{2,4}年|公元|世纪|年代|\b\d{4}\b|[元一二三四五六七八九十]+年|"
+                   r"[\u4e00-\u9fff]{1,4}(?:元年|年间|时期|朝|时代)")
+_DATE = re.compile(r"\d{1,2}\s*月|\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}月|[初十廿二三]?[一二三四五六七八九十]日|"
+                   r"(?:今|去|明|前|后)年|(?:今|昨|明)天|近日|日前|春节|元旦|中秋|国庆|清明|端午|上午|下午|凌晨|晚上|"
+                   r"(?:周|星期)[一二三四五六日天]|季度|上旬|中旬|下旬|月底|月初|年底|年初|年末|期间|之后|之前|以后|以前|"
+                   r"时候|时期|时代|朝|世纪|年代|[春夏秋冬]|季|期|纪|代|节|晚|早|夜|午|前|后|时|初|末|间")
+_NUMBER = re.compile(r"\d|[零〇一二两三四五六七八九十百千万亿]|半|数|多|几")
+_PLACE_SUFFIX = re.compile(r"(?:省|市|县|区|镇|乡|村|州|国|岛|山|河|江|湖|海|洋|湾|路|街|港|站|城|府|郡|洲|峰|谷|岭|"
+                           r"原|盆地|半岛|群岛|沙漠|平原|高原|地区|大道|广场|公园|机场|寺|宫|馆|园|楼|桥|门|关|堡|"
+                           ")$")
+_ORG_SUFFIX = re.compile(r"(?:公司|集团|大学|学院|学校|中学|小学|银行|医院|局|厅|委|委员会|部|署|会|协会|学会|中心|研究院|"
+                         r"研究所|政府|组织|联盟|电视台|报社|出版社|基金会|俱乐部|队|党|军|社|所|院|处|站|台|行|厂|店|"
+                         r"联合国|[A-Z]{2,})$")
+_PERSON_MARK = re.compile(r"[·•]|(?:[家者员手师长官督主童判帝王父母子女妃后公侯伯]|先生|女士|教授|博士|主任|书记|局长|厅长|省长|市长|县长|院长|校长|总统|主席|总理|"
+                          r"国王|皇帝|王后|女王|王子|公主|将军|大师|老师|董事长|总经理|经理|部长|队长|教练|导演|作者|"
+                          r"父亲|母亲|儿子|女儿|妻子|丈夫|兄弟|姐妹|[帝王后公侯伯子])$")
+_ENTITY_TAGS = {"person": ("nr",), "place": ("ns",), "org": ("nt",)}
+ENTITY_MAX_CHARS = 12  # an untagged name without digits up to this long passes as a person or organisation
+
+
+def language(text: str) -> Language:
+    """``zh`` when the text holds Chinese characters, else ``other`` (English and the rest)."""
+    return "zh" if re.search(f"[{CJK}]", text) else "other"
+
+
+def expected_type(question: str) -> AnswerType | None:
+    """The type of short answer the question asks for, or None (a description, a reason, a list)."""
+    table = _ZH_TYPES if language(question) == "zh" else _EN_TYPES
+    q = normalize(question)
+    for pattern, kind in table:
+        if pattern.search(q):
+            return kind
+    return None
+
+
+def has_type(kind: AnswerType | None, span: str) -> bool:
+    """Whether ``span`` is a short answer of type ``kind`` (any span is, when ``kind`` is None)."""
+    span = span.strip()
+    if kind is None:
+        return True
+    if not span:
+        return False
+    if kind == "money":
+        return bool(_MONEY.search(span))
+    if kind == "year":
+        return bool(_YEAR.search(span))
+    if kind == "date":
+        return bool(_DATE.search(span) or _YEAR.search(span))
+    if kind == "number":  # a lone numeral (千 of 千年) is a fragment, not a number
+        return bool(_NUMBER.search(span)) and not re.fullmatch(r"[零〇一二两三四五六七八九十百千万亿半数多几]", span)
+    return _is_entity(kind, span)
+
+
+def _is_entity(kind: str, span: str) -> bool:
+    from .question import pos_words
+
+    if re.fullmatch(r"[\d\s.,%％]*\d[\d\s.,%％]*(?:万|亿)?[个名人件项次倍户元岁天年月日所家]?", span):
+        return False  # a number is no name
+    words = pos_words(span)
+    if any(f.startswith(_ENTITY_TAGS[kind]) and len(w) >= 2 for w, f in words):
+        return True
+    if kind == "place":
+        return bool(_PLACE_SUFFIX.search(span))
+    if (_PERSON_MARK if kind == "person" else _ORG_SUFFIX).search(span):
+        return True
+    # names jieba does not know (transliterations, titles): short, and no number or date in them
+    return len(span) <= ENTITY_MAX_CHARS and not re.search(r"\d|[，,。；;]", span) and not _DATE.fullmatch(span)

@@ -1,0 +1,118 @@
+"""Whether the indexed pages answer a question: a learned decision, not hand thresholds.
+
+:func:`signals` describes an answer the pipeline has composed by :data:`SIGNALS`: the
+sentence ranker's best and runner-up scores and their margin, both retrievers' scores, how
+much of the question the evidence and the answer cover, whether the short answer has the
+type asked for, dense similarity, and the question's language. :class:`Answerability` (a
+LightGBM classifier trained by ``python -m assistant train`` on questions asked against
+indexes with and without their paragraph; :class:`assistant.ranker.Answerability`) turns them into the probability that the answer
+is really there (:func:`adjusted`); below its threshold the answer is ``found: false``.
+
+Signals that read the question's words or the absolute dense similarity
+(:data:`LEXICAL_SIGNALS`) are zero for a question in another language, whose words the
+pages do not share and whose similarities run on another scale; it is judged on the rest,
+as the model learned from Chinese questions with those signals zeroed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from .answer_types import has_type
+from .candidates import FEATURES, Candidate
+from .config import CONFIDENCE_HITS
+from .question import QuestionInfo
+from .search import Hit
+from .text import CJK, normalize
+
+ANSWERABILITY_MODEL = "answerability.txt"
+SIGNALS = ("best_score", "second_score", "margin", "score_spread", "fused_top", "dense_top", "dense_gap", "dense_z",
+           "bm25_top", "coverage", "answer_coverage", "sentence_dense", "sentence_overlap", "sentence_idf_overlap",
+           "left_anchor", "predicate_overlap", "expects_type", "type_match", "short_found", "list_answer",
+           "lang_other", "question_chars")
+LEXICAL_SIGNALS = ("dense_top", "bm25_top", "coverage", "answer_coverage", "sentence_dense", "sentence_overlap",
+                   "sentence_idf_overlap", "left_anchor", "predicate_overlap")
+BM25_K1 = 1.5  # bm25s's default: a word's share of a BM25 score is at most idf × (k1 + 1)
+TYPE_MISS_PENALTY = 0.5  # a question asking for a type whose answer holds none is half as likely answered
+
+
+def coverage(info: QuestionInfo, text: str, idf: Callable[[str], float]) -> float:
+    """The idf-weighted share of the question's words found in ``text`` (a rare word missing
+    weighs most)."""
+    words = [t for t in info.tokens if t not in info.wh and (len(t) > 1 or not re.match(f"[{CJK}]", t))]
+    total = sum(idf(t) for t in words)
+    if not total:
+        return 0.0
+    norm = normalize(text)
+    return sum(idf(t) for t in words if t in norm) / total
+
+
+def signals(info: QuestionInfo, hits: list[Hit], ranked: list[Candidate], answer_text: str, short: str | None,
+            listed: bool, idf: Callable[[str], float]) -> list[float]:
+    """What the pipeline knows about a composed answer, by :data:`SIGNALS`.
+
+    Args:
+        info: the question (resolved with its topic, for a follow-up).
+        hits: the ranked passages.
+        ranked: the candidate answers with the sentence ranker's scores.
+        answer_text: the answer composed (empty: none).
+        short: its short answer.
+        listed: whether it is an enumeration (or a table row).
+        idf: a word's rarity in the index.
+    """
+    scores = sorted((c.score for c in ranked), reverse=True)
+    best = max(ranked, key=lambda c: c.score) if ranked else None
+    second = max((c.score for c in ranked if best is not None and _apart(c, best)), default=0.0)
+    dense = np.array([h.dense for h in hits if h.dense > 0] or [0.0])
+    top = hits[:CONFIDENCE_HITS]
+    words = sum(idf(t) for t in info.tokens if t not in info.wh) or 1.0
+
+    def feature(name: str) -> float:
+        return best.features[FEATURES.index(name)] if best is not None else 0.0
+
+    values = {
+        "best_score": scores[0] if scores else 0.0,
+        "second_score": second,
+        "margin": (scores[0] - second) if scores else 0.0,
+        "score_spread": (scores[0] - float(np.mean(scores))) if scores else 0.0,
+        "fused_top": hits[0].score if hits else 0.0,
+        "dense_top": float(dense.max()),
+        "dense_gap": float(dense.max() - dense.mean()),
+        "dense_z": float((dense.max() - dense.mean()) / (dense.std() + 1e-6)) if len(dense) > 1 else 0.0,
+        "bm25_top": max((h.bm25 for h in top), default=0.0) / (words * (BM25_K1 + 1)),
+        "coverage": max((coverage(info, h.passage.search_text, idf) for h in top), default=0.0),
+        "answer_coverage": coverage(info, answer_text + (best.hit.passage.context if best else ""), idf),
+        "sentence_dense": feature("dense_abs"),
+        "sentence_overlap": feature("overlap"),
+        "sentence_idf_overlap": feature("idf_overlap"),
+        "left_anchor": feature("left_anchor"),
+        "predicate_overlap": feature("predicate_overlap"),
+        "expects_type": 1.0 if info.expects else 0.0,
+        "type_match": 1.0 if info.expects and short and has_type(info.expects, short) else 0.0,
+        "short_found": 1.0 if short else 0.0,
+        "list_answer": 1.0 if listed else 0.0,
+        "lang_other": 1.0 if info.lang != "zh" else 0.0,
+        "question_chars": math.log(1 + len(info.text)),
+    }
+    if info.lang != "zh":
+        values.update({name: 0.0 for name in LEXICAL_SIGNALS})
+    return [values[name] for name in SIGNALS]
+
+
+def adjusted(p: float, row: Sequence[float]) -> float:
+    """The model's probability, lowered when the question asks for a type (money, a year, a
+    person…) and the answer holds no span of it: the pages may talk about the topic without
+    saying what is asked."""
+    if row[SIGNALS.index("expects_type")] and not row[SIGNALS.index("type_match")]:
+        return p * TYPE_MISS_PENALTY
+    return p
+
+
+def _apart(a: Candidate, b: Candidate) -> bool:
+    """Whether two candidates share no text (a runner-up is not the best one's pair)."""
+    return (a.hit.passage.source != b.hit.passage.source or a.sentence.end <= b.sentence.start
+            or b.sentence.end <= a.sentence.start)
