@@ -17,17 +17,16 @@ as the model learned from Chinese questions with those signals zeroed.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from .answer_types import has_type
-from .candidates import FEATURES, Candidate
+from .candidates import FEATURES, Candidate, idf_overlap
 from .config import CONFIDENCE_HITS
 from .question import QuestionInfo
 from .search import Hit
-from .text import CJK, normalize
+from .text import normalize
 
 ANSWERABILITY_MODEL = "answerability.txt"
 SIGNALS = ("best_score", "second_score", "margin", "score_spread", "fused_top", "dense_top", "dense_gap", "dense_z",
@@ -38,17 +37,6 @@ LEXICAL_SIGNALS = ("dense_top", "bm25_top", "coverage", "answer_coverage", "sent
                    "sentence_idf_overlap", "left_anchor", "predicate_overlap")
 BM25_K1 = 1.5  # bm25s's default: a word's share of a BM25 score is at most idf × (k1 + 1)
 TYPE_MISS_PENALTY = 0.5  # a question asking for a type whose answer holds none is half as likely answered
-
-
-def coverage(info: QuestionInfo, text: str, idf: Callable[[str], float]) -> float:
-    """The idf-weighted share of the question's words found in ``text`` (a rare word missing
-    weighs most)."""
-    words = [t for t in info.tokens if t not in info.wh and (len(t) > 1 or not re.match(f"[{CJK}]", t))]
-    total = sum(idf(t) for t in words)
-    if not total:
-        return 0.0
-    norm = normalize(text)
-    return sum(idf(t) for t in words if t in norm) / total
 
 
 def signals(info: QuestionInfo, hits: list[Hit], ranked: list[Candidate], answer_text: str, short: str | None,
@@ -84,8 +72,8 @@ def signals(info: QuestionInfo, hits: list[Hit], ranked: list[Candidate], answer
         "dense_gap": float(dense.max() - dense.mean()),
         "dense_z": float((dense.max() - dense.mean()) / (dense.std() + 1e-6)) if len(dense) > 1 else 0.0,
         "bm25_top": max((h.bm25 for h in top), default=0.0) / (words * (BM25_K1 + 1)),
-        "coverage": max((coverage(info, h.passage.search_text, idf) for h in top), default=0.0),
-        "answer_coverage": coverage(info, answer_text + (best.hit.passage.context if best else ""), idf),
+        "coverage": max((idf_overlap(info, normalize(h.passage.search_text), idf) for h in top), default=0.0),
+        "answer_coverage": idf_overlap(info, normalize(answer_text + (best.hit.passage.context if best else "")), idf),
         "sentence_dense": feature("dense_abs"),
         "sentence_overlap": feature("overlap"),
         "sentence_idf_overlap": feature("idf_overlap"),

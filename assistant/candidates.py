@@ -168,7 +168,7 @@ def sentence_features(info: QuestionInfo, hit: Hit, rank: int, index: int, sente
         _weighted_overlap(local, next_text) if local and next_text else 0.0,
         matched / max(len(norm), 1),
         float(width - 1),
-        _idf_overlap(info, norm, idf) if idf else 0.0,
+        idf_overlap(info, norm, idf) if idf else 0.0,
         *_anchors(info, norm),
         _predicate_overlap(local, normalize(hit.passage.context), norm),
     ]
@@ -183,8 +183,9 @@ def _predicate_overlap(weights: dict[str, float], title: str, norm: str) -> floa
     return sum(w for u, w in rest.items() if u in norm) / total if total else 0.0
 
 
-def _idf_overlap(info: QuestionInfo, norm: str, idf: Callable[[str], float]) -> float:
-    """Share of the question's words, weighted by their rarity in the whole index, in the sentence."""
+def idf_overlap(info: QuestionInfo, norm: str, idf: Callable[[str], float]) -> float:
+    """Share of the question's words, weighted by their rarity in the whole index (a rare word
+    missing weighs most), in the normalised text ``norm``."""
     words = [t for t in info.tokens if t.strip() and t not in info.wh and (len(t) > 1 or not re.match(f"[{CJK}]", t))]
     total = sum(idf(t) for t in words)
     return sum(idf(t) for t in words if t in norm) / total if total else 0.0
