@@ -110,7 +110,7 @@ def build_answer(question: str, hits: list[Hit], evidence: Evidence, rankers: Ra
     composed = compose(question, hits, evidence, rankers, settings, query)
     reply = composed.reply
     p = rankers.answerability.probability(composed.signals) if rankers.answerability else float(reply is not None)
-    threshold = rankers.answerability.threshold if rankers.answerability else 0.5
+    threshold = rankers.answerability.threshold_for(composed.signals) if rankers.answerability else 0.5
     if reply is None or p < threshold:
         return Answer(question, "", None, False, [], passages, message=NOT_FOUND, confidence=round(p, 3))
     return Answer(question, reply.text, reply.short, True, reply.citations, passages, items=reply.items,

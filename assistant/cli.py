@@ -64,8 +64,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", help="learn the answer models on SQuAD-format sets (cross-validated)")
     p.add_argument("files", type=Path, nargs="+")
-    p.add_argument("--seeds", type=Path, help="a JSONL question file over the seeds index: it teaches the "
-                   "answerability model only")
+    p.add_argument("--seeds", type=Path, nargs="+", default=[], help="JSONL question files over the seeds "
+                   "index: they teach the answerability model only")
     p.add_argument("--seeds-index", type=Path, default=default_index)
     p.add_argument("--out", type=Path, default=RANKER_DIR, help="folder for the models and their JSON cards")
     p.add_argument("--folds", type=int, default=5)
@@ -184,9 +184,9 @@ def _train(args: argparse.Namespace) -> int:
         sets.append(collect(file.stem, assistant, [e for e in examples if e.question.strip()]))
         sources.append(file)
     if args.seeds:
-        assistant, examples = _open_for(args.seeds, args.seeds_index, args.models)
-        sets.append(collect("seeds", assistant, examples, learn_rankers=False))
-        sources.append(args.seeds)
+        seeds = [_open_for(file, args.seeds_index, args.models) for file in args.seeds]
+        sets.append(collect("seeds", seeds[0][0], [e for _, examples in seeds for e in examples], learn_rankers=False))
+        sources.extend(args.seeds)
     try:
         report = train(sets, sources, args.out, args.folds)
     except ValueError as exc:

@@ -65,7 +65,9 @@ SENTENCE_CACHE = 20_000  # sentence vectors kept for the dense feature
 
 # ----------------------------------------------------------------------------- short answers (learned span ranker)
 
-SPAN_MAX_CLAUSES = 3  # candidate short answers span at most this many clauses
+SPAN_MAX_CLAUSES = 3  # candidate short answers span at most this many clauses…
+SPAN_MAX_WORDS = 4  # …or at most this many words within a clause…
+SPAN_WORD_MAX_CHARS = 20  # …of at most this many characters
 ALIGNED_SPAN_MAX_CHARS = 30  # an aligned span up to the next stop (or before the right context)…
 ALIGNED_GAP_MAX_CHARS = 40  # …or between the left and the right context, at most this long
 CLAUSE_MAX_CHARS = 40  # a descriptive short answer is at most this long

@@ -92,7 +92,12 @@ class Answerability:
     def __init__(self, booster: Any, card: dict[str, Any] | None = None) -> None:
         self.booster = booster
         self.card = card or {}
-        self.threshold = float(self.card.get("threshold", DEFAULT_THRESHOLD))
+        self.threshold = float(self.card.get("threshold", DEFAULT_THRESHOLD))  # for Chinese questions
+        self.threshold_other = float(self.card.get("threshold_other", self.threshold))  # for other languages
+
+    def threshold_for(self, row: Sequence[float]) -> float:
+        """The probability an answer needs to count as found, by the question's language."""
+        return self.threshold_other if row[SIGNALS.index("lang_other")] else self.threshold
 
     @classmethod
     def load(cls, path: Path = RANKER_DIR / ANSWERABILITY_MODEL) -> Answerability:
@@ -109,7 +114,8 @@ class Answerability:
 
     def save(self, path: Path, card: dict[str, Any]) -> None:
         """Write the model and its JSON card beside it."""
-        self.card = save_booster(self.booster, path, {**card, "features": list(SIGNALS), "threshold": self.threshold})
+        self.card = save_booster(self.booster, path, {**card, "features": list(SIGNALS), "threshold": self.threshold,
+                                                      "threshold_other": self.threshold_other})
 
 
 def load_booster(path: Path, names: Sequence[str]) -> tuple[Any, dict[str, Any]]:

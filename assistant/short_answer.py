@@ -4,8 +4,9 @@
 date, place, person or organisation, the span that lines up with the question word
 (:func:`aligned_span`) wins; otherwise the learned span ranker chooses among candidate spans
 (:func:`span_candidates`: clause windows, the parts after the question's left context and
-before its right context, typed spans, the aligned span and the descriptive clause of
-:func:`clause_span`), each described by :data:`SPAN_FEATURES`. Every short answer has the
+before its right context, runs of words, typed spans, the aligned span and the descriptive
+clause of :func:`clause_span`), each described by :data:`SPAN_FEATURES`. A sentence in
+traditional script is read in simplified script, position for position (:func:`read`). Every short answer has the
 type the question asks for (:func:`assistant.answer_types.has_type`), or there is none.
 """
 
@@ -14,10 +15,19 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from .answer_types import AnswerType, has_type
-from .config import ALIGNED_GAP_MAX_CHARS, ALIGNED_SPAN_MAX_CHARS, CLAUSE_MAX_CHARS, SPAN_MAX_CLAUSES
+from .config import (
+    ALIGNED_GAP_MAX_CHARS,
+    ALIGNED_SPAN_MAX_CHARS,
+    CLAUSE_MAX_CHARS,
+    SPAN_MAX_CLAUSES,
+    SPAN_MAX_WORDS,
+    SPAN_WORD_MAX_CHARS,
+)
 from .question import (
     HOW,
     KINDS,
@@ -26,22 +36,25 @@ from .question import (
     WHAT_IS,
     WHY,
     QuestionInfo,
+    analyse,
     content_units,
     entity_spans,
-    is_entity,
     longest_prefix_in,
     longest_suffix_in,
-    pos_words,
     typed_spans,
 )
-from .text import CAUSE_CUE, CLAUSE, CLAUSE_BODY, EDGE_PUNCT, EDGE_WORDS, PLACE_CUE, normalize
+from .text import CAUSE_CUE, CLAUSE, CLAUSE_BODY, EDGE_PUNCT, EDGE_WORDS, PLACE_CUE, normalize, simplified
 
+POS_CLASSES = ("person", "place", "org", "proper", "noun", "number", "time", "verb", "adj", "other")
 SPAN_FEATURES = ("length", "clauses", "whole", "at_start", "at_end", "position", "question_share", "covers_question",
                  "context_around", "distance", "after_left", "before_right", "typed", "is_typed", "has_digit",
                  "pos_kind", "aligned", "clause_heuristic", "cause_cue", "place_cue",
-                 *(f"kind_{k}" for k in KINDS), "ask_why", "ask_what_is", "ask_how")
+                 *(f"kind_{k}" for k in KINDS), "ask_why", "ask_what_is", "ask_how", "words", "word_before_asked",
+                 "word_after_asked", "clause_covers_question", *(f"first_{c}" for c in POS_CLASSES),
+                 *(f"last_{c}" for c in POS_CLASSES))
 _STOP = re.compile(r"[，,。；;：:！？!?、（）()“”\"]")  # where an aligned span without right context ends
 _SENTENCE_TAIL = "。！？!?；; "
+_RATE = re.compile(r"率|占比|比重|比例|每")  # a number after these in its clause is a share or a rate
 
 
 class Scorer(Protocol):
@@ -59,21 +72,21 @@ def short_answer(info: QuestionInfo, sentence: str, span_ranker: Scorer,
     A Chinese question asking for a number, date, place, person or organisation gets the
     span aligned with its question word when that span has the type asked for; otherwise the
     span ranker chooses among the candidate spans of that type (any span, for an untyped
-    question). A question in another language shares no words to align with: it gets the
-    typed span whose clause is densely closest to it (``similarity``), and no short answer
-    when it asks for no type.
+    question). Traditional script is read in simplified script, position for position
+    (:func:`read`), and the span is copied from the sentence as written. A question in another
+    language shares no words to align with: it gets the typed span whose clause is densely
+    closest to it (``similarity``), and no short answer when it asks for no type.
     """
     if info.lang != "zh":
         return _foreign_short_answer(info, sentence, similarity)
-    aligned = aligned_span(info, sentence)
-    if aligned and info.kind in TYPED_KINDS and has_type(info.expects, aligned):
-        return aligned
-    described = clause_span(info, sentence)
-    spans = [sp for sp in span_candidates(info, sentence, aligned, described)
-             if has_type(info.expects, sentence[sp[0]:sp[1]])]
+    r = read(info, sentence)
+    at = r.text.find(r.aligned) if r.aligned else -1
+    if at >= 0 and r.aligned and r.info.kind in TYPED_KINDS and has_type(r.info.expects, r.aligned):
+        return sentence[at:at + len(r.aligned)]
+    spans = [sp for sp in span_candidates(r) if has_type(r.info.expects, r.text[sp[0]:sp[1]])]
     if not spans:
         return None
-    scores = span_ranker.score([span_features(info, sentence, sp, aligned, described) for sp in spans])
+    scores = span_ranker.score([span_features(r, sp) for sp in spans])
     s, e = spans[max(range(len(spans)), key=scores.__getitem__)]
     return sentence[s:e]
 
@@ -87,6 +100,9 @@ def typed_candidates(kind: AnswerType, sentence: str) -> list[tuple[int, int]]:
         found = [(m.start(), m.end()) for m in typed_spans("date", sentence)]
     else:
         found = [(s, e) for s, e, _ in entity_spans(kind, sentence)]
+    if kind == "number":  # a count or amount, not a year, a rate (每百人) or a quoted name (“十三五”)
+        found = [(s, e) for s, e in found if not re.fullmatch(r"\d{4}年", sentence[s:e].strip())
+                 and sentence[s - 1:s] not in {"每", "“", "「", "《"}]
     return [(s, e) for s, e in found if has_type(kind, sentence[s:e].strip())]
 
 
@@ -95,12 +111,17 @@ def _foreign_short_answer(info: QuestionInfo, sentence: str,
     if info.expects is None:
         return None
     spans = typed_candidates(info.expects, sentence)
-    if re.search(r"\bhow many\b", info.text, re.I) and not re.search(r"percent|rate|share|proportion", info.text, re.I):
-        spans = [sp for sp in spans if not re.search("[%％]$", sentence[sp[0]:sp[1]])]  # a count, not a share
+    clauses = [next((m for m in CLAUSE.finditer(sentence) if m.start() <= s < m.end()), None) for s, _ in spans]
+    if re.search(r"\bhow many\b", info.text, re.I) and not re.search(r"percent|rate|share|proportion|ratio|per\b",
+                                                                     info.text, re.I):
+        timed = re.search(r"\bhow many (?:years|months|weeks|days|hours|minutes|seconds)\b", info.text, re.I)
+        counts = [(sp, c) for sp, c in zip(spans, clauses)  # a count, not a share, a rate or a time
+                  if not re.search("[%％]$", sentence[sp[0]:sp[1]])
+                  and not (c and _RATE.search(sentence[c.start():sp[0]]))
+                  and (timed or not re.search(r"(?:[年月日天周岁]|小时|分钟|秒)$", sentence[sp[0]:sp[1]]))]
+        spans, clauses = [sp for sp, _ in counts], [c for _, c in counts]
     if len(spans) > 1 and similarity is not None:
-        clauses = [next((m.group() for m in CLAUSE.finditer(sentence) if m.start() <= s < m.end()), sentence)
-                   for s, _ in spans]
-        scores = similarity(clauses)
+        scores = similarity([c.group() if c else sentence for c in clauses])
         spans = [spans[max(range(len(spans)), key=scores.__getitem__)]]
     return sentence[spans[0][0]:spans[0][1]].strip() if spans else None
 
@@ -201,26 +222,80 @@ def clause_span(info: QuestionInfo, sentence: str) -> str | None:
 # ----------------------------------------------------------------------------- the learned span ranker's candidates
 
 
-def span_candidates(info: QuestionInfo, sentence: str, aligned: str | None,
-                    described: str | None) -> list[tuple[int, int]]:
-    """Spans of ``sentence`` that could be the short answer: windows of up to
+@dataclass(frozen=True)
+class Reading:
+    """A sentence read for its short answer: in simplified script, position for position,
+    with what every candidate span is measured against."""
+
+    info: QuestionInfo  # the question, analysed in simplified script
+    text: str  # the sentence in simplified script
+    words: tuple[tuple[int, int, str], ...]  # jieba's words: start, end, part-of-speech class
+    anchor: int  # where the question's left context ends in the sentence (-1: nowhere)
+    units: tuple[str, ...]  # the question's two-character units
+    unit_at: tuple[int, ...]  # where they occur in the sentence
+    aligned: str | None  # the span alignment finds (:func:`aligned_span`)
+    described: str | None  # the descriptive clause (:func:`clause_span`)
+
+
+def read(info: QuestionInfo, sentence: str) -> Reading:
+    """Read ``sentence`` for a short answer to ``info``'s question."""
+    question = simplified(info.text)
+    info = info if question == info.text else analyse(question)
+    text = simplified(sentence)
+    units = tuple(sorted(u for u in content_units(info.text) if len(u) == 2))
+    _, anchor = longest_suffix_in(info.left, text, 2) if info.left else (-1, -1)
+    unit_at = tuple(sorted(m.start() for u in units for m in re.finditer(re.escape(u), text)))
+    return Reading(info, text, _tagged(text), anchor, units, unit_at, aligned_span(info, text),
+                   clause_span(info, text))
+
+
+@lru_cache(maxsize=20000)
+def _tagged(text: str) -> tuple[tuple[int, int, str], ...]:
+    import jieba.posseg
+
+    out, pos = [], 0
+    for p in jieba.posseg.lcut(text):
+        out.append((pos, pos + len(p.word), _pos_class(p.flag)))
+        pos += len(p.word)
+    return tuple(out)
+
+
+def _pos_class(flag: str) -> str:
+    for prefix, name in (("nr", "person"), ("ns", "place"), ("nt", "org"), ("nz", "proper"), ("n", "noun"),
+                         ("m", "number"), ("q", "number"), ("t", "time"), ("v", "verb"), ("a", "adj")):
+        if flag.startswith(prefix):
+            return name
+    return "other"
+
+
+def span_candidates(r: Reading) -> list[tuple[int, int]]:
+    """Spans of the sentence that could be the short answer: windows of up to
     :data:`~assistant.config.SPAN_MAX_CLAUSES` clauses, their parts after the question's left
-    context and before its right context, typed spans (numbers, dates), and the spans that
-    alignment (``aligned``) and the clause heuristic (``described``) found."""
+    context and before its right context, runs of up to :data:`~assistant.config.SPAN_MAX_WORDS`
+    words within a clause, typed spans (numbers, dates), and the spans that alignment and the
+    clause heuristic found."""
+    info, sentence = r.info, r.text
     spans: set[tuple[int, int]] = set()
     clauses = [(m.start(), m.end()) for m in CLAUSE_BODY.finditer(sentence)]
     for i in range(len(clauses)):
         for j in range(i, min(i + SPAN_MAX_CLAUSES, len(clauses))):
             spans.add((clauses[i][0], clauses[j][1]))
-    _, a_end = longest_suffix_in(info.left, sentence, 2) if info.left else (-1, -1)
+    a_end = r.anchor
     for s, e in list(spans):
         if s <= a_end < e:
             spans.add((a_end, e))
-        r = longest_prefix_in(info.right, sentence, max(s, a_end), 2) if info.right else -1
-        if s < r <= e:
-            spans.add((max(s, a_end) if s <= a_end < r else s, r))
+        right = longest_prefix_in(info.right, sentence, max(s, a_end), 2) if info.right else -1
+        if s < right <= e:
+            spans.add((max(s, a_end) if s <= a_end < right else s, right))
+    words = r.words
+    for i in range(len(words)):
+        for j in range(i, min(i + SPAN_MAX_WORDS, len(words))):
+            s, e = words[i][0], words[j][1]
+            if e - s > SPAN_WORD_MAX_CHARS or _STOP.search(sentence, s, e):
+                break
+            spans.add((s, e))
     spans.update((m.start(), m.end()) for m in typed_spans(info.kind, sentence))
-    for piece in (aligned, described):
+    for piece in (r.aligned, r.described):
         at = sentence.find(piece) if piece else -1
         if piece and at >= 0:
             spans.add((at, at + len(piece)))
@@ -230,24 +305,31 @@ def span_candidates(info: QuestionInfo, sentence: str, aligned: str | None,
             s += 1
         while e > s and sentence[e - 1] in EDGE_PUNCT:
             e -= 1
-        if e > s:
+        if e > s and sentence[s:e].strip():
             out.append((s, e))
     return sorted(set(out))
 
 
-def span_features(info: QuestionInfo, sentence: str, span: tuple[int, int], aligned: str | None,
-                  described: str | None) -> list[float]:
+def span_features(r: Reading, span: tuple[int, int]) -> list[float]:
     """The features a candidate short answer is scored on (see :data:`SPAN_FEATURES`)."""
+    info, sentence = r.info, r.text
     s, e = span
     text = sentence[s:e]
     norm, outside = normalize(text), normalize(sentence[:s] + "|" + sentence[e:])
-    units = [u for u in content_units(info.text) if len(u) == 2]
+    units = r.units
     q_chars = set(info.content)
-    found_at = [m.start() for u in units for m in re.finditer(re.escape(u), sentence)]
-    distance = min((abs(p - s) if p < s else abs(p - e) if p >= e else 0 for p in found_at), default=len(sentence))
-    _, a_end = longest_suffix_in(info.left, sentence, 2) if info.left else (-1, -1)
-    r = longest_prefix_in(info.right, sentence, s, 2) if info.right else -1
+    distance = min((abs(p - s) if p < s else abs(p - e) if p >= e else 0 for p in r.unit_at), default=len(sentence))
+    a_end = r.anchor
+    right = longest_prefix_in(info.right, sentence, s, 2) if info.right else -1
     typed = typed_spans(info.kind, text)
+    inside = [w for w in r.words if s <= w[0] and w[1] <= e]
+    before = next((w for w in reversed(r.words) if w[1] <= s and sentence[w[0]:w[1]].strip()), None)
+    after = next((w for w in r.words if w[0] >= e and sentence[w[0]:w[1]].strip()), None)
+    stops = [m.start() for m in _STOP.finditer(sentence)]
+    c_start = max((p + 1 for p in stops if p < s), default=0)
+    c_end = min((p for p in stops if p >= e), default=len(sentence))
+    clause = normalize(sentence[c_start:c_end])
+    first, last = (inside[0][2], inside[-1][2]) if inside else ("other", "other")
     return [
         math.log(1 + len(text)) / 5,
         len(CLAUSE_BODY.findall(text)) / SPAN_MAX_CLAUSES,
@@ -260,17 +342,30 @@ def span_features(info: QuestionInfo, sentence: str, span: tuple[int, int], alig
         sum(1 for u in units if u in outside) / max(len(units), 1),
         math.log(1 + distance) / 5,
         1.0 if a_end >= 0 and 0 <= s - a_end <= 2 else 0.0,
-        1.0 if r >= 0 and 0 <= r - e <= 2 else 0.0,
+        1.0 if right >= 0 and 0 <= right - e <= 2 else 0.0,
         1.0 if typed else 0.0,
         1.0 if typed and typed[0].group().strip() == text else 0.0,
         1.0 if re.search(r"\d", text) else 0.0,
-        1.0 if any(is_entity(info.kind, w, f) for w, f in pos_words(text)) else 0.0,
-        1.0 if aligned and text == aligned else 0.0,
-        1.0 if described and text == described else 0.0,
+        1.0 if any(w[2] == info.kind for w in inside if w[1] - w[0] >= 2) else 0.0,
+        1.0 if r.aligned and text == r.aligned else 0.0,
+        1.0 if r.described and text == r.described else 0.0,
         1.0 if CAUSE_CUE.search(text) else 0.0,
         1.0 if PLACE_CUE.search(text) else 0.0,
         *(1.0 if info.kind == k else 0.0 for k in KINDS),
         1.0 if WHY.search(info.text) else 0.0,
         1.0 if WHAT_IS.search(info.text) else 0.0,
         1.0 if HOW.search(info.text) else 0.0,
+        math.log(1 + len(inside)) / 3,
+        1.0 if before and _in_question(info, sentence[before[0]:before[1]]) else 0.0,
+        1.0 if after and _in_question(info, sentence[after[0]:after[1]]) else 0.0,
+        sum(1 for u in units if u in clause) / max(len(units), 1),
+        *(1.0 if first == c else 0.0 for c in POS_CLASSES),
+        *(1.0 if last == c else 0.0 for c in POS_CLASSES),
     ]
+
+
+def _in_question(info: QuestionInfo, word: str) -> bool:
+    """Whether a word of the sentence is said in the question (a single character only when
+    it is a content character of the question)."""
+    w = normalize(word)
+    return (w in info.content) if len(w) >= 2 else bool(w) and w in info.content and w not in "的了是在和与及"

@@ -184,6 +184,15 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+def simplified(text: str) -> str:
+    """The text in simplified script, character for character (positions are kept: a
+    character whose conversion would change the length stays as it is)."""
+    out = _t2s().convert(text)
+    if len(out) == len(text):
+        return out
+    return "".join(c if len(c := _t2s().convert(ch)) == 1 else ch for ch in text)
+
+
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+(?=[件个名项条所家次人年元座部场处批种类户万亿位辆台间块张届期倍天周岁分秒])")
 
 

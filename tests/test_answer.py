@@ -70,6 +70,8 @@ def test_a_question_in_another_language_is_judged_without_word_signals(rankers: 
                   Evidence({"a.txt": p.text}), rankers).signals
     assert row[SIGNALS.index("lang_other")] == 1.0
     assert all(row[SIGNALS.index(name)] == 0.0 for name in LEXICAL_SIGNALS)
+    model = rankers.answerability  # English is decided by its own threshold, chosen on real English questions
+    assert model is not None and model.threshold_for(row) == model.card["threshold_other"] != model.threshold
 
 
 def test_a_long_answer_is_trimmed_to_the_clauses_that_answer_and_stays_cited() -> None:

@@ -78,14 +78,12 @@ def test_questions_the_pages_cannot_answer_get_found_false(seeds_assistant: Assi
 
 
 @pytest.mark.xfail(strict=True, reason="#9 still open: the list is composed (15 items) but the answerability "
-                   "model, which never saw a real English question, scores it 0.22 and says not found")
+                   "model scores it 0.17, under the English threshold 0.32, and says not found")
 def test_the_english_list_question_returns_all_fifteen_items(seeds_assistant: Assistant) -> None:
     ans = seeds_assistant.ask("What are the 15 livelihood projects Shanxi will carry out in 2026?")
     assert ans.found and len(ans.items) == 15 and ans.items[-1].startswith("十五是")
 
 
-@pytest.mark.xfail(strict=True, reason="#9 still open: without shared words the number is chosen by the dense "
-                   "similarity of its clause, which prefers 每百人122.9部 (phone penetration) to 4261.7万户")
 def test_english_number_questions_get_the_number(seeds_assistant: Assistant) -> None:
     ans = seeds_assistant.ask("How many mobile phone users does Shanxi have?")
     assert ans.found and ans.short_answer == "4261.7万户"

@@ -4,7 +4,7 @@ import pytest
 
 from assistant.question import analyse
 from assistant.ranker import Rankers, load_rankers
-from assistant.short_answer import aligned_span, clause_span, short_answer, span_candidates
+from assistant.short_answer import aligned_span, clause_span, read, short_answer, span_candidates
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def test_descriptive_clause() -> None:
 def test_span_candidates_are_clean_pieces_of_the_sentence() -> None:
     sentence = "移动电话用户数达4261.7万户，较“十三五”末增加238.9万户，全省移动电话普及率每百人122.9部。"
     info = analyse("山西移动电话用户数达到多少？")
-    texts = [sentence[s:e] for s, e in span_candidates(info, sentence, aligned_span(info, sentence), None)]
+    texts = [sentence[s:e] for s, e in span_candidates(read(info, sentence))]
     assert "4261.7万户" in texts
     assert all(t and t[0] not in "，。、" and t[-1] not in "，。、" for t in texts)
 
@@ -41,3 +41,29 @@ def test_typed_questions_take_the_aligned_span_others_the_learned_choice(rankers
     described = "魏氏著有《魏夫人集》，词作多写闺情及吟咏景物，善于化用唐人诗句。"
     span = short_answer(analyse("魏玩的词作大多写什么内容？"), described, rankers.span)
     assert span is not None and "闺情" in span and span in described and len(span) < len(described)
+
+
+def test_traditional_script_is_read_in_simplified_and_answered_as_written(rankers: Rankers) -> None:
+    sentence = "摩加迪休是索馬利亞的首都及主要海港，1990年代起內戰不斷。"
+    info = analyse("摩加迪休是哪個國家的首都？")
+    reading = read(info, sentence)
+    assert len(reading.text) == len(sentence) and "索马利亚" in reading.text
+    assert reading.info.kind == "place"  # 哪個國家 is read as 哪个国家
+    assert "索馬利亞" in [sentence[s:e] for s, e in span_candidates(reading)]  # a run of words, not only clauses
+    span = short_answer(info, sentence, rankers.span)
+    assert span == "索馬利亞"  # copied as written, not converted
+
+
+def test_person_questions_in_traditional_script_get_a_name(rankers: Rankers) -> None:
+    sentence = "相對論是由愛因斯坦在1905年提出的物理學理論。"
+    assert short_answer(analyse("相對論是誰提出的？"), sentence, rankers.span) == "愛因斯坦"
+
+
+def test_english_how_many_wants_a_count_not_a_rate_or_a_year(rankers: Rankers) -> None:
+    sentence = "截至2023年底，移动电话用户数达4261.7万户，全省移动电话普及率每百人122.9部。"
+    info = analyse("How many mobile phone users does Shanxi have?")
+
+    def prefers_the_rate(texts: list[str]) -> list[float]:  # a dense model misled by the shared words
+        return [0.9 if "普及率" in t else 0.8 if "2023" in t else 0.5 for t in texts]
+
+    assert short_answer(info, sentence, rankers.span, prefers_the_rate) == "4261.7万户"

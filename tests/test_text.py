@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.text import Mapped, ends_sentence, normalize, repair, sentence_spans, tokenize, undouble
+from assistant.text import Mapped, ends_sentence, normalize, repair, sentence_spans, simplified, tokenize, undouble
 
 
 def test_normalize_numerals_width_and_traditional() -> None:
@@ -12,6 +12,17 @@ def test_normalize_numerals_width_and_traditional() -> None:
     assert normalize("ＡＢＣ１２３") == "abc123"
     # a plan name is not a quantity
     assert "十五五" in normalize("“十五五”规划")
+
+
+def test_simplified_script_keeps_every_position() -> None:
+    sentence = "摩加迪休是索馬利亞的首都及主要海港，1990年代起內戰不斷。"
+    assert simplified(sentence) == "摩加迪休是索马利亚的首都及主要海港，1990年代起内战不断。"
+    assert len(simplified(sentence)) == len(sentence)
+
+
+@given(st.text(alphabet="國說們這為裡麼誰幾個發電話網ab1，。 ", max_size=40))
+def test_simplified_is_always_as_long_as_the_text(text: str) -> None:
+    assert len(simplified(text)) == len(text)
 
 
 def test_question_in_words_shares_tokens_with_page_in_digits() -> None:
