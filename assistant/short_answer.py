@@ -233,6 +233,7 @@ class Reading:
     anchor: int  # where the question's left context ends in the sentence (-1: nowhere)
     units: tuple[str, ...]  # the question's two-character units
     unit_at: tuple[int, ...]  # where they occur in the sentence
+    stops: tuple[int, ...]  # where the sentence's clause and list marks are (:data:`_STOP`)
     aligned: str | None  # the span alignment finds (:func:`aligned_span`)
     described: str | None  # the descriptive clause (:func:`clause_span`)
 
@@ -245,7 +246,8 @@ def read(info: QuestionInfo, sentence: str) -> Reading:
     units = tuple(sorted(u for u in content_units(info.text) if len(u) == 2))
     _, anchor = longest_suffix_in(info.left, text, 2) if info.left else (-1, -1)
     unit_at = tuple(sorted(m.start() for u in units for m in re.finditer(re.escape(u), text)))
-    return Reading(info, text, _tagged(text), anchor, units, unit_at, aligned_span(info, text),
+    stops = tuple(m.start() for m in _STOP.finditer(text))
+    return Reading(info, text, _tagged(text), anchor, units, unit_at, stops, aligned_span(info, text),
                    clause_span(info, text))
 
 
@@ -325,9 +327,8 @@ def span_features(r: Reading, span: tuple[int, int]) -> list[float]:
     inside = [w for w in r.words if s <= w[0] and w[1] <= e]
     before = next((w for w in reversed(r.words) if w[1] <= s and sentence[w[0]:w[1]].strip()), None)
     after = next((w for w in r.words if w[0] >= e and sentence[w[0]:w[1]].strip()), None)
-    stops = [m.start() for m in _STOP.finditer(sentence)]
-    c_start = max((p + 1 for p in stops if p < s), default=0)
-    c_end = min((p for p in stops if p >= e), default=len(sentence))
+    c_start = max((p + 1 for p in r.stops if p < s), default=0)
+    c_end = min((p for p in r.stops if p >= e), default=len(sentence))
     clause = normalize(sentence[c_start:c_end])
     first, last = (inside[0][2], inside[-1][2]) if inside else ("other", "other")
     return [
