@@ -8,9 +8,9 @@ from .citation import Citation
 from .config import DEFAULT_SETTINGS, Settings
 from .core import Assistant, Stats
 from .errors import AssistantError, DocumentError, IndexFolderError, ModelError, QueryError
-from .index import ArticleRecord
 from .ingest import IndexReport
 from .ranker import Ranker, Rankers, load_rankers
+from .store import ArticleRecord
 from .summary import Summary, SummarySentence
 
 __all__ = [

@@ -13,7 +13,7 @@ answerability model (:mod:`assistant.answerability`) whether the pages really ho
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -75,7 +75,7 @@ class Evidence:
         similarity: dense similarity of sentences to the query (None: not measured).
     """
 
-    documents: dict[str, str]
+    documents: Mapping[str, str]
     paragraph_of: Callable[[Passage], list[Passage]] = lambda p: [p]
     idf: Callable[[str], float] = lambda t: 1.0
     similarity: Callable[[list[str]], list[float]] | None = None

@@ -35,7 +35,7 @@ SIGNALS = ("best_score", "second_score", "margin", "score_spread", "fused_top", 
            "lang_other", "question_chars")
 LEXICAL_SIGNALS = ("dense_top", "bm25_top", "coverage", "answer_coverage", "sentence_dense", "sentence_overlap",
                    "sentence_idf_overlap", "left_anchor", "predicate_overlap")
-BM25_K1 = 1.5  # bm25s's default: a word's share of a BM25 score is at most idf × (k1 + 1)
+BM25_K1 = 1.2  # tantivy's BM25: a word's share of a score is at most idf × (k1 + 1)
 TYPE_MISS_PENALTY = 0.5  # a question asking for a type whose answer holds none is half as likely answered
 
 

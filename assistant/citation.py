@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ class Citation:
         return asdict(self)
 
 
-def cite(passage: Passage, documents: dict[str, str], score: float,
+def cite(passage: Passage, documents: Mapping[str, str], score: float,
          start: int | None = None, end: int | None = None) -> Citation:
     """A citation of a passage, or of the part ``start:end`` of its file."""
     s = passage.start if start is None else start

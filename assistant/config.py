@@ -20,7 +20,7 @@ INDEX_CACHE_DIR = PROJECT_ROOT / ".index"  # evaluation sets get their own index
 RANKER_DIR = Path(__file__).resolve().parent  # the shipped rankers and their JSON sidecars
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-INDEX_FORMAT_VERSION = 1
+INDEX_FORMAT_VERSION = 2  # 2: SQLite records, vector segments, tantivy (1: JSON lines, migrated)
 # bump when parsing or chunking changes, so unchanged files are parsed again
 PARSER_VERSION = 4  # 4: table cells carried as data on the passage
 
@@ -37,9 +37,12 @@ MAX_SENTENCE_CHARS = 300  # a run-on "sentence" is cut at commas (or hard) at th
 
 # ----------------------------------------------------------------------------- index
 
-FLAT_LIMIT = 50_000  # exact FAISS search up to here; HNSW beyond (1M passages stay fast)
-HNSW_M = 32
-HNSW_EF_SEARCH = 128
+EXACT_VECTORS_MAX = 300_000  # float32 vectors in memory up to here; 8-bit quantised beyond (1M: ~0.4 GB)
+QUANTIZER_SAMPLE = 65_536  # vectors the 8-bit quantiser's ranges are taken from
+SMALL_SEGMENT_ROWS = 50_000  # vector segments smaller than this are merged…
+MERGE_SEGMENTS = 8  # …once there are this many of them
+PASSAGE_CACHE = 20_000  # passages kept decoded in memory
+TANTIVY_HEAP_BYTES = 50_000_000  # tantivy's indexing memory per write
 
 # ----------------------------------------------------------------------------- search
 

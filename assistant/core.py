@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -27,11 +27,12 @@ from .config import (
 )
 from .embedding import Embedder, QueryCache, load_embedder
 from .errors import DocumentError, QueryError
-from .index import ArticleRecord, IndexData, empty_index, load_index, save_index
-from .ingest import IndexReport, Progress, index_files, no_progress, reembed, remove_source, store_upload
+from .ingest import IndexReport, Progress, copy_reembedded, index_files, no_progress, store_upload
+from .local_store import LocalStore, replace_folder, store_exists
 from .question import followup_topic, pos_words, resolve_followup
 from .ranker import Rankers, load_rankers
 from .search import Hit, hybrid_search
+from .store import ArticleRecord, DocumentTexts, Scope, Store, block_key
 from .summary import Summary, summarize_passages, summarize_topic
 from .text import tokenize
 
@@ -73,7 +74,7 @@ class Assistant:
         self._embedder = embedder
         self._rankers = rankers
         self._query_cache: QueryCache | None = None
-        self._data: IndexData | None = None
+        self._store: Store | None = None
         self._sentence_vectors: dict[str, np.ndarray] = {}
 
     # ------------------------------------------------------------------ state
@@ -92,29 +93,40 @@ class Assistant:
         return self._rankers
 
     @property
-    def data(self) -> IndexData:
-        """The loaded index (an empty one when none exists yet); re-embedded and saved when
-        it was built with another model."""
-        if self._data is None:
-            if self.exists():
-                data = load_index(self.index_dir)
-                if data.embedder_id != self.embedder.id:
-                    log.warning("index was built with %s; re-embedding with %s", data.embedder_id, self.embedder.id)
-                    data = reembed(data, self.embedder)
-                    save_index(data, self.index_dir)
-                self._data = data
-            else:
-                self._data = empty_index(self.embedder.id, self.embedder.dim)
-        return self._data
+    def store(self) -> Store:
+        """The open store (created empty on first use); re-embedded when it was built with
+        another model."""
+        if self._store is None:
+            store = LocalStore.open(self.index_dir, self.embedder.id, self.embedder.dim)
+            if store.embedder_id != self.embedder.id:
+                log.warning("index was built with %s; re-embedding with %s", store.embedder_id, self.embedder.id)
+                self._rebuild(lambda new: copy_reembedded(store, new, self.embedder, self.settings), store)
+                store = LocalStore.open(self.index_dir)
+            self._store = store
+        return self._store
+
+    def _rebuild(self, fill: Callable[[Store], None], current: Store | None) -> None:
+        """Fill a new store beside the index folder, then put it in the folder's place (a
+        crash before the swap leaves the old index)."""
+        tmp = self.index_dir.with_name(f".{self.index_dir.name}.new-{time.time_ns()}")
+        new = LocalStore.open(tmp, self.embedder.id, self.embedder.dim)
+        try:
+            fill(new)
+        finally:
+            new.close()
+        if current is not None:
+            current.close()
+        self._store = None
+        replace_folder(tmp, self.index_dir)
 
     def exists(self) -> bool:
         """Whether an index has been written to the folder."""
-        return (self.index_dir / "manifest.json").exists()
+        return store_exists(self.index_dir)
 
     def warm_up(self) -> None:
         """Load the index, the model, the rankers and jieba's tagger now, so that the first
         question is not slower than the rest."""
-        _ = self.data, self.rankers
+        _ = self.store, self.rankers
         pos_words("预热")
 
     # ------------------------------------------------------------------ indexing
@@ -127,12 +139,13 @@ class Assistant:
             progress: called with (fraction done, message).
             rebuild: ignore the existing index and start over.
         """
-        start = empty_index(self.embedder.id, self.embedder.dim) if rebuild else self.data
-        data, report = index_files(start, paths, self.embedder, self.settings, progress)
-        if report.changed or rebuild:
-            progress(0.95, "saving the index")
-            save_index(data, self.index_dir)
-            self._data = data
+        if rebuild:
+            reports: list[IndexReport] = []
+            self._rebuild(lambda new: reports.append(index_files(new, paths, self.embedder, self.settings, progress)),
+                          self._store)
+            report = reports[0]
+        else:
+            report = index_files(self.store, paths, self.embedder, self.settings, progress)
         progress(1.0, "done")
         return report
 
@@ -154,12 +167,10 @@ class Assistant:
         Raises:
             QueryError: no such file in the index.
         """
-        if name not in self.data.sources:
-            raise QueryError(f"{name} is not indexed; indexed files: {', '.join(self.sources()) or 'none'}.")
+        self._check_source(name)
         t0 = time.perf_counter()
-        self._data = remove_source(self.data, name, self.embedder)
-        save_index(self._data, self.index_dir)
-        return IndexReport(removed=[name], passages=len(self._data.passages), seconds=time.perf_counter() - t0)
+        self.store.delete_source(name)
+        return IndexReport(removed=[name], passages=self.store.stats().passages, seconds=time.perf_counter() - t0)
 
     # ------------------------------------------------------------------ reading
     def search(self, query: str, k: int | None = None, sources: set[str] | None = None,
@@ -167,13 +178,15 @@ class Assistant:
         """Hybrid search: the ``k`` best passages for ``query`` (of some files, or of one
         article (file, number), if given)."""
         query = _checked_query(query)
-        if not self.data.passages:
-            return []
         settings = self.settings
         if language(query) != "zh":  # the pages share no words with it: the dense ranking carries it
             settings = replace(settings, dense_weight=settings.dense_weight_other)
-        return hybrid_search(self.data, self._embed_query(query), tokenize(query),
-                             k or settings.top_k, settings, sources, article)
+        scope = (Scope(None if sources is None else frozenset(sources), article)
+                 if sources is not None or article is not None else None)
+        if scope is None and self.store.stats().passages == 0:
+            return []
+        return hybrid_search(self.store, self._embed_query(query), tokenize(query), k or settings.top_k,
+                             settings, scope)
 
     def ask(self, question: str, k: int | None = None, history: list[str] | None = None) -> Answer:
         """Answer a question extractively with citations.
@@ -200,10 +213,12 @@ class Assistant:
         hits = self.search(query, max(k, ANSWER_POOL))
         return build_answer(question, hits, self.evidence(query), self.rankers, self.settings, k=k, query=query)
 
-    def evidence(self, query: str) -> Evidence:
-        """What answering ``query`` reads from the index besides its hits."""
-        data = self.data
-        return Evidence(data.documents, data.block_of, data.idf, lambda texts: self.similarity(query, texts))
+    def evidence(self, query: str | None = None) -> Evidence:
+        """What answering ``query`` reads from the store besides its hits (without a query:
+        no dense similarity)."""
+        store = self.store
+        similarity = (lambda texts: self.similarity(query, texts)) if query is not None else None
+        return Evidence(DocumentTexts(store), lambda p: store.block(block_key(p)) or [p], store.idf, similarity)
 
     def similarity(self, query: str, texts: list[str]) -> list[float]:
         """Cosine of each text to the query (text vectors are memoised)."""
@@ -229,28 +244,26 @@ class Assistant:
         """
         if bool(source) == bool(query):
             raise QueryError("Give either a file name (--source) or a topic (--query).")
-        data = self.data
         if source:
             self._check_source(source)
-            passages = [p for p in data.passages if p.source == source
-                        and (article is None or p.article_id == article)]
+            passages = self.store.source_passages(source, article)
             if not passages:
                 raise QueryError(f"{source} has no article number {article}.")
-            return summarize_passages(passages, data.documents, self.settings,
+            return summarize_passages(passages, DocumentTexts(self.store), self.settings,
                                       title=source if article is None else passages[0].article)
         topic = _checked_query(query or "")
         hits = self.search(topic, TOPIC_POOL)
-        return summarize_topic(topic, hits, data.documents, self.settings,
+        return summarize_topic(topic, hits, DocumentTexts(self.store), self.settings,
                                embed=self.embedder.embed_passages, query_vector=self._embed_query(topic))
 
     # ------------------------------------------------------------------ the library
     def sources(self) -> list[str]:
         """The indexed file names, sorted."""
-        return sorted(self.data.sources)
+        return sorted(self.store.sources())
 
     def articles(self, source: str | None = None) -> list[ArticleRecord]:
         """Indexed articles (of one file, if given): file, number, title, keywords, first sentence."""
-        return [a for a in self.data.articles if source is None or a.source == source]
+        return self.store.articles(source)
 
     def document_text(self, source: str) -> str:
         """The decoded text of an indexed file (what citation offsets point into).
@@ -259,29 +272,36 @@ class Assistant:
             QueryError: unknown file.
         """
         self._check_source(source)
-        return self.data.documents[source]
+        return self.store.document(source)
 
     def paragraph_span(self, citation: Citation) -> tuple[int, int]:
         """Original offsets of the whole paragraph a citation falls in."""
-        same = self.data.paragraphs.get((citation.source, citation.article_id, citation.paragraph))
+        same = [p for p in self.store.source_passages(citation.source, citation.article_id)
+                if p.paragraph == citation.paragraph]
         if not same:
             return citation.start, citation.end
         return min(p.start for p in same), max(p.end for p in same)
 
     def article_paragraphs(self, source: str, article_id: int) -> list[str]:
         """The repaired text of one article, a string per paragraph (table rows one each)."""
-        paragraphs = self.data.paragraphs
-        keys = sorted(k for k in paragraphs if k[0] == source and k[1] == article_id)
-        return ["".join(p.text for p in paragraphs[k]) for k in keys]
+        paragraphs: dict[int, list[str]] = {}
+        for p in self.store.source_passages(source, article_id):
+            paragraphs.setdefault(p.paragraph, []).append(p.text)
+        return ["".join(texts) for _, texts in sorted(paragraphs.items())]
 
     def stats(self) -> Stats:
         """Files, articles and passages indexed, and the model in use."""
-        data = self.data
-        articles = len({(p.source, p.article_id) for p in data.passages})
-        return Stats(len(data.sources), articles, len(data.passages), self.embedder.id, str(self.index_dir))
+        s = self.store.stats()
+        return Stats(s.sources, s.articles, s.passages, self.embedder.id, str(self.index_dir))
+
+    def close(self) -> None:
+        """Close the store (a later call opens it again)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     def _check_source(self, source: str) -> None:
-        if source not in self.data.sources:
+        if source not in self.store.sources():
             raise QueryError(f"{source} is not indexed; indexed files: {', '.join(self.sources()) or 'none'}.")
 
 

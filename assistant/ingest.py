@@ -1,8 +1,8 @@
 """Getting files into the index: collect, read and parse them, add, replace, remove and
 re-embed sources, and give uploads safe names.
 
-Every function returns a new :class:`~assistant.index.IndexData` (and a report); writing it
-to disk is the caller's (``Assistant``) job.
+Each added, changed or removed file is one commit of the :class:`~assistant.store.Store`, so
+an interrupted run keeps every file it finished.
 """
 
 from __future__ import annotations
@@ -20,13 +20,11 @@ from .chunking import Passage, chunk_articles
 from .config import DEFAULT_SETTINGS, PARSER_VERSION, SUPPORTED_SUFFIXES, Settings
 from .embedding import Embedder, content_hash
 from .errors import DocumentError
-from .index import IndexData, SourceFile, empty_index, replace_sources
 from .layout import parse_page
 from .readers import extract_text
+from .store import SourceFile, Store
 
 Progress = Callable[[float, str], None]
-READ_SHARE = 0.6  # of the progress bar: reading and parsing; embedding and saving take the rest
-EMBED_SHARE = 0.35
 
 
 def no_progress(fraction: float, message: str) -> None:
@@ -97,49 +95,62 @@ def parse_source(name: str, path: str, raw: bytes, settings: Settings = DEFAULT_
     return ParsedSource(record, text, passages)
 
 
-def index_files(data: IndexData, paths: Iterable[Path], embedder: Embedder,
-                settings: Settings = DEFAULT_SETTINGS, progress: Progress = no_progress) -> tuple[IndexData, IndexReport]:
-    """Bring the index up to date with files and folders: add new files, re-parse changed
+def index_files(store: Store, paths: Iterable[Path], embedder: Embedder,
+                settings: Settings = DEFAULT_SETTINGS, progress: Progress = no_progress) -> IndexReport:
+    """Bring the store up to date with files and folders: add new files, re-parse changed
     ones (or all, after a parser change) and drop files deleted from disk. Bad files are
     reported and skipped.
 
     Returns:
-        The new index (``data`` itself when nothing changed) and what was done.
+        What was done.
     """
     t0 = time.perf_counter()
     report = IndexReport()
     files, report.errors = collect_files(paths)
-    new: dict[str, ParsedSource] = {}
+    known = store.sources()
     seen: dict[str, Path] = {}
     for n, path in enumerate(files):
-        progress(READ_SHARE * n / max(len(files), 1), f"reading {path.name}")
+        progress(n / max(len(files), 1), f"reading {path.name}")
         if path.name in seen:
             report.errors.append(f"{path}: a file named {path.name} is already indexed from {seen[path.name]}; "
                                  "rename one.")
             continue
         seen[path.name] = path
-        parsed = _read_if_changed(data, path, report, settings)
+        parsed = _read_if_changed(known.get(path.name), path, report, settings)
         if parsed is not None:
-            new[path.name] = parsed
-    report.removed = [n for n, s in data.sources.items()
-                      if n not in new and n not in seen and not Path(s.path).exists()]
-    if new or report.removed:
-        progress(READ_SHARE, f"embedding {sum(len(p.passages) for p in new.values())} passages")
-        data = replace_sources(data, {n: (p.record, p.text, p.passages) for n, p in new.items()}, report.removed,
-                               batched_embed(embedder, settings, progress), _key_of(embedder))
-    report.passages = len(data.passages)
+            progress((n + 0.5) / max(len(files), 1), f"embedding and storing {path.name}")
+            add_parsed(store, parsed, embedder, settings)
+    report.removed = [n for n, s in known.items() if n not in seen and not Path(s.path).exists()]
+    for name in report.removed:
+        store.delete_source(name)
+    report.passages = store.stats().passages
     report.seconds = time.perf_counter() - t0
-    return data, report
+    return report
 
 
-def _read_if_changed(data: IndexData, path: Path, report: IndexReport, settings: Settings) -> ParsedSource | None:
-    """The parsed file when it is new or changed (noted in ``report``), else None."""
+def add_parsed(store: Store, parsed: ParsedSource, embedder: Embedder, settings: Settings = DEFAULT_SETTINGS) -> None:
+    """Embed a parsed file's passages (reusing stored vectors of unchanged text) and add it
+    to the store in one commit."""
+    keys = [content_hash(embedder.id, p.search_text) for p in parsed.passages]
+    vectors = store.vectors_for(keys)
+    missing = list(dict.fromkeys(k for k in keys if k not in vectors))
+    if missing:
+        text_of = {k: p.search_text for k, p in zip(keys, parsed.passages)}
+        fresh = batched_embed(embedder, settings)([text_of[k] for k in missing])
+        vectors.update(zip(missing, fresh))
+    matrix = (np.stack([vectors[k] for k in keys]) if keys
+              else np.zeros((0, embedder.dim), dtype=np.float32))
+    store.add_source(parsed.record, parsed.text, parsed.passages, matrix, keys)
+
+
+def _read_if_changed(old: SourceFile | None, path: Path, report: IndexReport,
+                     settings: Settings) -> ParsedSource | None:
+    """The parsed file when it is new or changed since ``old`` (noted in ``report``), else None."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         report.errors.append(f"{path}: cannot be read ({exc.strerror}).")
         return None
-    old = data.sources.get(path.name)
     if old is not None and old.sha256 == hashlib.sha256(raw).hexdigest() and old.parser == PARSER_VERSION:
         report.unchanged.append(path.name)
         return None
@@ -152,37 +163,22 @@ def _read_if_changed(data: IndexData, path: Path, report: IndexReport, settings:
     return parsed
 
 
-def batched_embed(embedder: Embedder, settings: Settings = DEFAULT_SETTINGS,
-                  progress: Progress = no_progress) -> Callable[[list[str]], np.ndarray]:
-    """Passage texts → vectors, in batches, reporting progress."""
+def batched_embed(embedder: Embedder, settings: Settings = DEFAULT_SETTINGS) -> Callable[[list[str]], np.ndarray]:
+    """Passage texts → vectors, in batches."""
 
     def embed(texts: list[str]) -> np.ndarray:
-        out = []
         step = settings.embed_batch_size
-        for i in range(0, len(texts), step):
-            progress(READ_SHARE + EMBED_SHARE * i / max(len(texts), 1), f"embedding {i}/{len(texts)} passages")
-            out.append(embedder.embed_passages(texts[i : i + step]))
+        out = [embedder.embed_passages(texts[i : i + step]) for i in range(0, len(texts), step)]
         return np.concatenate(out) if out else np.zeros((0, embedder.dim), dtype=np.float32)
 
     return embed
 
 
-def _key_of(embedder: Embedder) -> Callable[[str], str]:
-    """Passage text → the key its vector is cached under (text and model)."""
-    return lambda text: content_hash(embedder.id, text)
-
-
-def remove_source(data: IndexData, name: str, embedder: Embedder) -> IndexData:
-    """The index without one file (nothing is embedded)."""
-    return replace_sources(data, {}, [name], embedder.embed_passages, _key_of(embedder))
-
-
-def reembed(data: IndexData, embedder: Embedder) -> IndexData:
-    """The same files and passages with vectors of another model."""
-    fresh = empty_index(embedder.id, embedder.dim)
-    new = {name: (src, data.documents[name], [p for p in data.passages if p.source == name])
-           for name, src in data.sources.items()}
-    return replace_sources(fresh, new, [], embedder.embed_passages, _key_of(embedder))
+def copy_reembedded(old: Store, new: Store, embedder: Embedder, settings: Settings = DEFAULT_SETTINGS) -> None:
+    """Copy every source of ``old`` into ``new`` with vectors of ``embedder``."""
+    for name, record in old.sources().items():
+        passages = old.source_passages(name)
+        add_parsed(new, ParsedSource(record, old.document(name), passages), embedder, settings)
 
 
 def safe_file_name(name: str) -> str:

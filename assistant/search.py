@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense (FAISS) and BM25 (jieba) rankings fused, near-duplicates removed."""
+"""Hybrid retrieval: a store's dense and BM25 (jieba) rankings fused, near-duplicates removed.
+Store-agnostic: it asks any :class:`~assistant.store.Store` for the two rankings."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 
 from .chunking import Passage
 from .config import DEFAULT_SETTINGS, FUSED_POOL_FACTOR, FUSED_POOL_MIN, Settings
-from .index import IndexData
+from .store import Scope, Store
 from .text import char_ngrams, jaccard
 
 
@@ -54,71 +55,29 @@ def remove_near_duplicates(hits: list[Hit], threshold: float = DEFAULT_SETTINGS.
     return kept
 
 
-def dense_ranking(data: IndexData, query_vector: np.ndarray, n: int,
-                  among: np.ndarray | None = None) -> tuple[list[int], dict[int, float]]:
-    """Ids and cosine scores of the ``n`` nearest passages by FAISS (or, of the passages
-    ``among``, exactly by their vectors)."""
-    if not data.passages:
-        return [], {}
-    if among is not None:
-        scores = data.vectors[among] @ np.asarray(query_vector, dtype=np.float32).reshape(-1)
-        order = np.argsort(-scores, kind="stable")[:n]
-        return [int(among[i]) for i in order], {int(among[i]): float(scores[i]) for i in order}
-    n = min(n, len(data.passages))
-    scores, ids = data.faiss_index.search(np.asarray(query_vector, dtype=np.float32).reshape(1, -1), n)
-    pairs = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
-    return [i for i, _ in pairs], dict(pairs)
-
-
-def bm25_ranking(data: IndexData, query_tokens: list[str], n: int,
-                 among: np.ndarray | None = None) -> tuple[list[int], dict[int, float]]:
-    """Ids and BM25 scores of the ``n`` best passages (of those ``among``, if given) with a
-    positive score."""
-    if data.bm25 is None or not query_tokens or not data.passages:
-        return [], {}
-    vocab = data.bm25.vocab_dict
-    known = [t for t in query_tokens if t in vocab]
-    if not known:
-        return [], {}
-    all_scores = np.asarray(data.bm25.get_scores(known), dtype=np.float32)
-    ids_of = among if among is not None else np.arange(len(all_scores))
-    scores = all_scores[ids_of]
-    n = min(n, len(scores))
-    if n == 0:
-        return [], {}
-    top = np.argpartition(-scores, n - 1)[:n] if among is None else np.arange(len(scores))  # ties: in id order
-    top = top[np.argsort(-scores[top], kind="stable")][:n]
-    ids = [int(ids_of[i]) for i in top if scores[i] > 0]
-    return ids, {i: float(all_scores[i]) for i in ids}
-
-
-def hybrid_search(data: IndexData, query_vector: np.ndarray | None, query_tokens: list[str],
+def hybrid_search(store: Store, query_vector: np.ndarray | None, query_tokens: list[str],
                   k: int = DEFAULT_SETTINGS.top_k, settings: Settings = DEFAULT_SETTINGS,
-                  sources: set[str] | None = None, article: tuple[str, int] | None = None) -> list[Hit]:
-    """Rank passages for one query by fusing dense and BM25 rankings.
+                  scope: Scope | None = None) -> list[Hit]:
+    """Rank passages for one query by fusing the store's dense and BM25 rankings.
 
     Args:
-        data: the loaded index.
+        store: where the passages live.
         query_vector: the query's embedding (None: BM25 only).
         query_tokens: the query's BM25 tokens (normalised jieba tokens).
         k: how many hits to return.
         settings: candidate pool size, fusion weight and k, duplicate threshold.
-        sources: only passages from these files, if given.
-        article: only passages of this article (file, article number), if given.
+        scope: only passages of some files or of one article, ranked exactly (None: all).
 
     Returns:
         Up to ``k`` hits, best first, without near-duplicates.
     """
-    among = None
     pool = settings.candidates
-    if sources is not None or article is not None:  # rank only the passages allowed, exactly
-        among = np.array([i for i, p in enumerate(data.passages) if (sources is None or p.source in sources)
-                          and (article is None or (p.source, p.article_id) == article)], dtype=np.int64)
-        pool = len(among)
-    dense_ids, dense_scores = (dense_ranking(data, query_vector, pool, among) if query_vector is not None
-                               else ([], {}))
-    sparse_ids, sparse_scores = bm25_ranking(data, query_tokens, pool, among)
-    fused = rrf_fuse(dense_ids, sparse_ids, settings.rrf_k, settings.dense_weight)
-    hits = [Hit(data.passages[i], score, dense_scores.get(i, 0.0), sparse_scores.get(i, 0.0))
-            for i, score in fused[: max(k * FUSED_POOL_FACTOR, FUSED_POOL_MIN)]]
+    dense = store.dense_search(query_vector, pool, scope) if query_vector is not None else []
+    sparse = store.lexical_search(query_tokens, pool, scope) if query_tokens else []
+    fused = rrf_fuse([i for i, _ in dense], [i for i, _ in sparse], settings.rrf_k, settings.dense_weight)
+    fused = fused[: max(k * FUSED_POOL_FACTOR, FUSED_POOL_MIN)]
+    passages = store.passages([i for i, _ in fused])
+    dense_scores, sparse_scores = dict(dense), dict(sparse)
+    hits = [Hit(passages[i], score, dense_scores.get(i, 0.0), sparse_scores.get(i, 0.0))
+            for i, score in fused if i in passages]
     return remove_near_duplicates(hits, settings.near_duplicate_jaccard)[:k]

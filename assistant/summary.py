@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -107,7 +107,7 @@ def _select(units: list[_Unit], scores: list[float], budget_chars: int, max_sent
     return chosen
 
 
-def _summary(title: str, chosen: list[_Unit], documents: dict[str, str]) -> Summary:
+def _summary(title: str, chosen: list[_Unit], documents: Mapping[str, str]) -> Summary:
     sents = [SummarySentence(u.sentence.text, cite(u.passage, documents, 1.0, u.sentence.start, u.sentence.end))
              for u in chosen]
     return Summary(title, "".join(s.text for s in sents), sents)
@@ -123,7 +123,7 @@ def _salience(u: _Unit, centrality: float, first: bool) -> float:
     return centrality + position + title_overlap + figures + caption
 
 
-def summarize_passages(passages: list[Passage], documents: dict[str, str],
+def summarize_passages(passages: list[Passage], documents: Mapping[str, str],
                        settings: Settings = DEFAULT_SETTINGS, title: str = "") -> Summary:
     """Extractive summary of one article or one file: key sentences in source order.
 
@@ -151,7 +151,7 @@ def summarize_passages(passages: list[Passage], documents: dict[str, str],
     return _summary(title, chosen, documents)
 
 
-def summarize_topic(topic: str, hits: list[Hit], documents: dict[str, str],
+def summarize_topic(topic: str, hits: list[Hit], documents: Mapping[str, str],
                     settings: Settings = DEFAULT_SETTINGS,
                     embed: Callable[[list[str]], np.ndarray] | None = None,
                     query_vector: np.ndarray | None = None) -> Summary:

@@ -120,16 +120,17 @@ def collect(name: str, assistant: Assistant, examples: list[Example], learn_rank
         name: the set's name (groups are ``name:article``).
         learn_rankers: whether the set also teaches the sentence and span rankers.
     """
-    data = assistant.data
-    out = TrainingSet(name, Evidence(data.documents, data.block_of, data.idf))
+    evidence = assistant.evidence()
+    out = TrainingSet(name, evidence)
+    sources = assistant.sources()
     articles: dict[str, set[str]] = {}
-    for source in data.sources:
+    for source in sources:
         articles.setdefault(article_of(source), set()).add(source)
     kept = {a for n, a in enumerate(sorted(articles, key=_stable_hash)) if n % 2 == 0}
     kept_sources = {s for a in kept for s in articles[a]}
     for e in examples:
         article = article_of(e.source) if e.source else ""
-        others = set(data.sources) - articles.get(article, set())
+        others = set(sources) - articles.get(article, set())
         hits = assistant.search(e.question, ANSWER_POOL)
         without = assistant.search(e.question, ANSWER_POOL, others) if e.answerable and e.source else []
         half = assistant.search(e.question, ANSWER_POOL, kept_sources)
@@ -137,7 +138,7 @@ def collect(name: str, assistant: Assistant, examples: list[Example], learn_rank
         sims = dict(zip(texts, assistant.similarity(e.question, texts)))
         out.sims[e.question] = sims
         info = analyse(e.question)
-        pools = tuple(candidates(info, hs, _looked_up(sims), data.idf) for hs in (hits, without, half))
+        pools = tuple(candidates(info, hs, _looked_up(sims), evidence.idf) for hs in (hits, without, half))
         out.asked.append(Asked(e, f"{name}:{article or e.question}", hits, without, half, article in kept,
                                pools))  # type: ignore[arg-type]
         golds = [g for g in e.answers if g]

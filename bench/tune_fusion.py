@@ -25,7 +25,7 @@ def score(assistant: Assistant, examples: list[Example], k: float, w: float) -> 
     h1 = h5 = 0
     for e in examples:
         vector = assistant.embedder.embed_queries([e.question])[0]
-        hits = hybrid_search(assistant.data, vector, tokenize(e.question), 5, settings)
+        hits = hybrid_search(assistant.store, vector, tokenize(e.question), 5, settings)
         rank = retrieval_hit(e, [h.passage.to_dict() for h in hits])
         h1 += rank == 1
         h5 += rank is not None

@@ -7,7 +7,7 @@ import pytest
 
 from assistant import DEFAULT_SETTINGS, Assistant
 from assistant.errors import DocumentError, QueryError
-from assistant.index import load_index
+from assistant.local_store import LocalStore
 
 PAGE = "## 忻州新建滑雪场\n\n本报讯 忻州市今年新建滑雪场2座。(王五)\n".encode()
 
@@ -55,10 +55,13 @@ class OtherModel:
 def test_an_index_built_with_another_model_is_re_embedded_and_saved(tmp_path: Path, hash_embedder) -> None:
     first = Assistant(tmp_path / "idx", embedder=hash_embedder)
     first.add_file("a.txt", PAGE, tmp_path / "uploads")
-    passages = [p.to_dict() for p in first.data.passages]
+    passages = [p.to_dict() for p in first.store.source_passages("a.txt")]
+    first.close()
     second = Assistant(tmp_path / "idx", embedder=OtherModel())
-    assert second.data.embedder_id == "test:other" and second.data.vectors.shape == (len(passages), 8)
-    assert [p.to_dict() for p in second.data.passages] == passages
-    saved = load_index(tmp_path / "idx")
-    assert saved.embedder_id == "test:other" and saved.faiss_index.d == 8
+    assert second.store.embedder_id == "test:other" and second.store.dim == 8
+    assert [p.to_dict() for p in second.store.source_passages("a.txt")] == passages
     assert second.ask("忻州市今年新建滑雪场几座？").found
+    second.close()
+    saved = LocalStore.open(tmp_path / "idx")
+    assert saved.embedder_id == "test:other" and saved.stats().passages == len(passages)
+    assert len(saved.dense_search(OtherModel().embed_queries(["忻州市"])[0], 5)) == len(passages)

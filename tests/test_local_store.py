@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant import Assistant
+from assistant.errors import IndexFolderError
+from assistant.local_store import LocalStore
+from assistant.store import block_key
+
+PAGE = "## 标题一\n\n本报讯 太原市今年新建学校12所。(张三)\n\n## 标题二\n\n本报讯 大同市新增公园3个。(李四)\n"
+
+
+def _indexed_page(tmp_path: Path, embedder) -> tuple[Path, Assistant]:
+    """A folder with one page, indexed into ``tmp_path/idx``."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(PAGE, encoding="utf-8")
+    assistant = Assistant(tmp_path / "idx", embedder=embedder)
+    assistant.index([docs])
+    return docs, assistant
+
+
+def test_incremental_add_change_delete_and_embedding_cache(tmp_path: Path, hash_embedder) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(PAGE, encoding="utf-8")
+    (docs / "b.txt").write_text(PAGE.replace("太原", "阳泉"), encoding="utf-8")
+    assistant = Assistant(tmp_path / "idx", embedder=hash_embedder)
+    first = assistant.index([docs])
+    assert sorted(first.added) == ["a.txt", "b.txt"] and first.passages == 4
+    embedded = hash_embedder.texts
+
+    again = assistant.index([docs])
+    assert again.unchanged == ["a.txt", "b.txt"] and not again.changed
+    assert hash_embedder.texts == embedded  # nothing re-embedded
+
+    (docs / "b.txt").write_text(PAGE.replace("太原", "晋城"), encoding="utf-8")
+    (docs / "c.txt").write_text("## 新闻\n\n本报讯 忻州市举办活动。", encoding="utf-8")
+    changed = assistant.index([docs])
+    assert changed.updated == ["b.txt"] and changed.added == ["c.txt"]
+    # only the changed paragraph and the new file were embedded (the rest came from the cache)
+    assert hash_embedder.texts - embedded == 2
+
+    (docs / "a.txt").unlink()
+    removed = assistant.index([docs])
+    assert removed.removed == ["a.txt"]
+    assistant.close()
+    reloaded = LocalStore.open(tmp_path / "idx")
+    assert sorted(reloaded.sources()) == ["b.txt", "c.txt"] and reloaded.stats().passages == 3
+    everything = reloaded.passages([i for i, _ in reloaded.dense_search(np.ones(64, dtype=np.float32), 10)])
+    assert {p.source for p in everything.values()} == {"b.txt", "c.txt"} and len(everything) == 3
+
+
+def test_damage_is_reported_and_a_lost_lexical_index_is_rebuilt(tmp_path: Path, hash_embedder) -> None:
+    docs, assistant = _indexed_page(tmp_path, hash_embedder)
+    assistant.close()
+    shutil.rmtree(tmp_path / "idx" / "lexical")
+    again = Assistant(tmp_path / "idx", embedder=hash_embedder)
+    best = again.search("大同市公园")[0]
+    assert "大同市" in best.passage.text and best.bm25 > 0
+    again.close()
+    segment = next((tmp_path / "idx" / "vectors").glob("seg-*.npy"))
+    segment.write_bytes(segment.read_bytes()[:100])
+    with pytest.raises(IndexFolderError, match="damaged"):
+        LocalStore.open(tmp_path / "idx")
+    (tmp_path / "idx" / "store.sqlite").write_bytes(b"not a database" * 100)
+    with pytest.raises(IndexFolderError, match="damaged"):
+        LocalStore.open(tmp_path / "idx")
+
+
+def _write_format_1(folder: Path, store: LocalStore) -> None:
+    """The files an index of format 1 (JSON lines, one vectors.npy) had."""
+    passages = [p for name in store.sources() for p in store.source_passages(name)]
+    from assistant.embedding import content_hash
+
+    keys = [content_hash(store.embedder_id, p.search_text) for p in passages]
+    vectors = store.vectors_for(keys)
+    folder.mkdir()
+    (folder / "passages.jsonl").write_text("".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n"
+                                                   for p in passages), encoding="utf-8")
+    (folder / "documents.jsonl").write_text("".join(json.dumps({"name": n, "text": store.document(n)},
+                                                               ensure_ascii=False) + "\n"
+                                                    for n in store.sources()), encoding="utf-8")
+    np.save(folder / "vectors.npy", np.stack([vectors[k] for k in keys]))
+    (folder / "vector_keys.json").write_text(json.dumps(keys), encoding="utf-8")
+    manifest = {"format_version": 1, "embedder": store.embedder_id, "dim": store.dim,
+                "files": {n: vars(s) for n, s in store.sources().items()}}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_an_index_of_the_previous_format_is_migrated(tmp_path: Path, hash_embedder,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    docs, assistant = _indexed_page(tmp_path, hash_embedder)
+    before = assistant.ask("大同市新增公园几个？").to_dict()
+    _write_format_1(tmp_path / "old", assistant.store)
+    embedded = hash_embedder.texts
+    Assistant(tmp_path / "idx", embedder=hash_embedder).ask("大同市新增公园几个？")
+    asking = hash_embedder.texts - embedded
+    migrated = Assistant(tmp_path / "old", embedder=hash_embedder)
+    assert migrated.ask("大同市新增公园几个？").to_dict() == before
+    assert "migrated the index" in caplog.text
+    assert hash_embedder.texts == embedded + 2 * asking  # the vectors came along: nothing was re-embedded
+    assert not (tmp_path / "old" / "passages.jsonl").exists() and (tmp_path / "old" / "store.sqlite").exists()
+
+
+def test_vectors_past_the_exact_limit_are_quantised_and_still_found(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.local_store as local_store
+    from tests.test_store import source
+
+    monkeypatch.setattr(local_store, "EXACT_VECTORS_MAX", 20)
+    monkeypatch.setattr(local_store, "MERGE_SEGMENTS", 3)
+    store = LocalStore.open(tmp_path / "s", "test:vectors", 8)
+    files = [source(f"{n}.txt", [f"第{n}篇第{m}段内容。" for m in range(5)]) for n in range(12)]
+    for f in files:
+        store.add_source(*f)
+    assert len(list((tmp_path / "s" / "vectors").glob("seg-*.npy"))) < 6  # small segments were merged
+    store.close()
+    store = LocalStore.open(tmp_path / "s")
+    assert "ScalarQuantizer" in type(faiss_inner(store)).__name__
+    vectors = np.concatenate([f[3] for f in files])
+    texts = [p.text for f in files for p in f[2]]
+    right = 0
+    for row in range(0, len(texts), 3):
+        top = store.dense_search(vectors[row], 1)
+        right += store.passages([top[0][0]])[top[0][0]].text == texts[row]
+    assert right / len(range(0, len(texts), 3)) >= 0.95
+    store.close()
+
+
+def faiss_inner(store: LocalStore):
+    import faiss
+
+    return faiss.downcast_index(store._vectors.index)
+
+
+def test_bad_files_are_skipped_with_a_message(tmp_path: Path, hash_embedder) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.txt").write_text(PAGE, encoding="utf-8")
+    (docs / "binary.txt").write_bytes(bytes(range(256)) * 50)
+    (docs / "empty.md").write_bytes(b"")
+    report = Assistant(tmp_path / "idx", embedder=hash_embedder).index([docs])
+    assert report.added == ["good.txt"]
+    assert any("binary" in e for e in report.errors) and any("empty" in e for e in report.errors)
+
+
+def test_a_new_parser_version_parses_unchanged_files_again(tmp_path: Path, hash_embedder,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.ingest as ingest
+
+    docs, assistant = _indexed_page(tmp_path, hash_embedder)
+    embedded = hash_embedder.texts
+    monkeypatch.setattr(ingest, "PARSER_VERSION", ingest.PARSER_VERSION + 1)
+    report = assistant.index([docs])
+    assert report.updated == ["a.txt"]
+    assert hash_embedder.texts == embedded  # same passages: vectors come from the cache
+
+
+def test_a_rebuild_interrupted_between_its_two_renames_is_recovered(tmp_path: Path, hash_embedder) -> None:
+    _indexed_page(tmp_path, hash_embedder)[1].close()
+    # the crash: the old index was moved aside, the new one never took its place
+    (tmp_path / "idx").rename(tmp_path / ".idx.old-1")
+    store = LocalStore.open(tmp_path / "idx")
+    assert sorted(store.sources()) == ["a.txt"] and store.stats().passages == 2
+
+
+def test_library_tables_follow_the_store(tmp_path: Path, hash_embedder) -> None:
+    docs, assistant = _indexed_page(tmp_path, hash_embedder)
+    first = assistant.store.source_passages("a.txt")[0]
+    assert assistant.store.block(block_key(first)) == [first]
+    assert [a.title for a in assistant.articles()] == ["标题一", "标题二"] and assistant.articles()[0].keywords
+    assert assistant.store.idf("太原市") < assistant.store.idf("从未出现的词")
+    (docs / "b.txt").write_text(PAGE.replace("太原", "阳泉"), encoding="utf-8")
+    assistant.index([docs])
+    assert len(assistant.articles()) == 4
