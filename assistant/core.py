@@ -63,18 +63,19 @@ class Assistant:
         settings: tunable defaults.
         embedder: an already loaded model (tests share one); loaded lazily otherwise.
         rankers: the learned answer rankers; the shipped ones are loaded lazily otherwise.
+        store: an already open store (the local store in ``index_dir`` is opened otherwise).
     """
 
     def __init__(self, index_dir: Path, models_file: Path = DEFAULT_MODELS_FILE,
                  settings: Settings = DEFAULT_SETTINGS, embedder: Embedder | None = None,
-                 rankers: Rankers | None = None) -> None:
+                 rankers: Rankers | None = None, store: Store | None = None) -> None:
         self.index_dir = Path(index_dir)
         self.models_file = Path(models_file)
         self.settings = settings
         self._embedder = embedder
         self._rankers = rankers
         self._query_cache: QueryCache | None = None
-        self._store: Store | None = None
+        self._store: Store | None = store
         self._sentence_vectors: dict[str, np.ndarray] = {}
 
     # ------------------------------------------------------------------ state
@@ -183,8 +184,6 @@ class Assistant:
             settings = replace(settings, dense_weight=settings.dense_weight_other)
         scope = (Scope(None if sources is None else frozenset(sources), article)
                  if sources is not None or article is not None else None)
-        if scope is None and self.store.stats().passages == 0:
-            return []
         return hybrid_search(self.store, self._embed_query(query), tokenize(query), k or settings.top_k,
                              settings, scope)
 

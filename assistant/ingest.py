@@ -22,7 +22,7 @@ from .embedding import Embedder, content_hash
 from .errors import DocumentError
 from .layout import parse_page
 from .readers import extract_text
-from .store import SourceFile, Store
+from .store import NewSource, SourceFile, Store
 
 Progress = Callable[[float, str], None]
 
@@ -140,7 +140,7 @@ def add_parsed(store: Store, parsed: ParsedSource, embedder: Embedder, settings:
         vectors.update(zip(missing, fresh))
     matrix = (np.stack([vectors[k] for k in keys]) if keys
               else np.zeros((0, embedder.dim), dtype=np.float32))
-    store.add_source(parsed.record, parsed.text, parsed.passages, matrix, keys)
+    store.add_sources([NewSource(parsed.record, parsed.text, parsed.passages, matrix, keys)])
 
 
 def _read_if_changed(old: SourceFile | None, path: Path, report: IndexReport,

@@ -56,6 +56,7 @@ from .config import (
 from .errors import IndexFolderError
 from .store import (
     ArticleRecord,
+    NewSource,
     ParagraphKey,
     Ranked,
     Scope,
@@ -87,6 +88,8 @@ CREATE TABLE IF NOT EXISTS articles (source TEXT NOT NULL, article_id INTEGER NO
                                      PRIMARY KEY (source, article_id));
 CREATE TABLE IF NOT EXISTS segments (id INTEGER PRIMARY KEY, file TEXT NOT NULL, rows INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS pending (source TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL,
+                                    first_id INTEGER NOT NULL, count INTEGER NOT NULL);
 """
 
 
@@ -131,6 +134,8 @@ class LocalStore:
         self._passage_cache: dict[int, Passage] = {}
         self._idf_cache: dict[str, float] = {}
         self._keywords: dict[tuple[str, int], list[str]] = {}
+        self._data_version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        self._seen = self._last_change()
         self._vectors = self._load_vectors()
 
     # ------------------------------------------------------------------ opening
@@ -162,8 +167,8 @@ class LocalStore:
                                    f"version reads {INDEX_FORMAT_VERSION}; {REBUILD_HINT}.")
         if legacy:
             embedder_id, dim = _legacy_model(folder)
+        conn.executescript(SCHEMA)  # creates what is missing, changes nothing that exists
         if not meta:
-            conn.executescript(SCHEMA)
             with _transaction(conn):
                 conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                  [("format_version", str(INDEX_FORMAT_VERSION)), ("embedder", str(embedder_id)),
@@ -184,43 +189,58 @@ class LocalStore:
             self._db.close()
 
     # ------------------------------------------------------------------ writing
-    def add_source(self, record: SourceFile, text: str, passages: Sequence[Passage], vectors: np.ndarray,
-                   vector_keys: Sequence[str]) -> None:
-        """Add or replace a source in one commit (see :class:`~assistant.store.Store`)."""
-        vectors = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32).reshape(len(passages), self.dim))
+    def add_sources(self, sources: Sequence[NewSource]) -> None:
+        """Add or replace sources in one commit (see :class:`~assistant.store.Store`)."""
+        names = [s.record.name for s in sources]
+        if len(set(names)) != len(names):
+            raise ValueError("add_sources got two sources of the same name")
+        if not sources:
+            return
+        vectors = np.ascontiguousarray(np.concatenate(
+            [np.asarray(s.vectors, dtype=np.float32).reshape(len(s.passages), self.dim) for s in sources]))
         with self._writing() as writer:
             first = int(self._meta("next_id"))
-            ids = np.arange(first, first + len(passages), dtype=np.int64)
-            segment_file = self._write_segment(vectors) if len(passages) else None
-            self._db.execute("INSERT OR IGNORE INTO pending VALUES (?)", (record.name,))
-            version = f"{record.name}\x1f{first}"
-            for pid, p in zip(ids, passages):
-                writer.add_document(self._lexical_doc(int(pid), p, version))
+            ids = np.arange(first, first + len(vectors), dtype=np.int64)
+            segment_file = self._write_segment(vectors) if len(vectors) else None
+            self._db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", [(n,) for n in names])
+            starts, at = [], first
+            for s in sources:
+                starts.append(at)
+                for p in s.passages:
+                    writer.add_document(self._lexical_doc(at, p, f"{s.record.name}\x1f{starts[-1]}"))
+                    at += 1
             writer.commit()
-            old = self._db.execute("SELECT first_id FROM sources WHERE name = ?", (record.name,)).fetchone()
-            old_ids = self._ids_of(record.name)
+            marks = {n: f[0] for n in names
+                     if (f := self._db.execute("SELECT first_id FROM sources WHERE name = ?", (n,)).fetchone())}
+            old_ids = np.concatenate([self._ids_of(n) for n in names])
             with _transaction(self._db):
-                self._delete_rows(record.name)
                 segment = None
                 if segment_file is not None:
                     segment = self._db.execute("INSERT INTO segments (file, rows) VALUES (?, ?)",
-                                               (segment_file, len(passages))).lastrowid
-                self._db.execute("INSERT INTO sources VALUES (?, ?, ?, ?)",
-                                 (record.name, json.dumps(vars(record), ensure_ascii=False), text, first))
-                self._db.executemany(
-                    "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(int(pid), p.source, p.article_id, block_key(p)[2], key, segment, row,
-                      json.dumps(p.to_dict(), ensure_ascii=False))
-                     for row, (pid, p, key) in enumerate(zip(ids, passages, vector_keys))])
-                self._db.executemany("INSERT INTO articles VALUES (?, ?, ?)",
-                                     [(a.source, a.article_id, json.dumps(a.to_dict(), ensure_ascii=False))
-                                      for a in _article_records(passages)])
-                self._db.execute("UPDATE meta SET value = ? WHERE key = 'next_id'", (str(first + len(passages)),))
-            if old is not None:
-                writer.delete_documents_by_term("version", f"{record.name}\x1f{old[0]}")
+                                               (segment_file, len(vectors))).lastrowid
+                row = 0
+                for s, start in zip(sources, starts):
+                    self._delete_rows(s.record.name)
+                    self._db.execute("INSERT INTO sources VALUES (?, ?, ?, ?)",
+                                     (s.record.name, json.dumps(vars(s.record), ensure_ascii=False), s.text, start))
+                    self._db.executemany(
+                        "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [(start + n, p.source, p.article_id, block_key(p)[2], key, segment, row + n,
+                          json.dumps(p.to_dict(), ensure_ascii=False))
+                         for n, (p, key) in enumerate(zip(s.passages, s.vector_keys))])
+                    self._db.execute("INSERT INTO changes (op, first_id, count) VALUES ('add', ?, ?)",
+                                     (start, len(s.passages)))
+                    self._db.executemany("INSERT INTO articles VALUES (?, ?, ?)",
+                                         [(a.source, a.article_id, json.dumps(a.to_dict(), ensure_ascii=False))
+                                          for a in _article_records(s.passages)])
+                    row += len(s.passages)
+                self._db.execute("UPDATE meta SET value = ? WHERE key = 'next_id'", (str(first + len(vectors)),))
+            for name, mark in marks.items():
+                writer.delete_documents_by_term("version", f"{name}\x1f{mark}")
+            if marks:
                 writer.commit()
-            self._db.execute("DELETE FROM pending WHERE source = ?", (record.name,))
-            self._after_change(old_ids, ids, vectors)
+            self._db.execute(f"DELETE FROM pending WHERE source IN ({','.join('?' * len(names))})", names)
+            self._after_change(old_ids.astype(np.int64), ids, vectors)
             self._merge_segments()
 
     def delete_source(self, name: str) -> None:
@@ -237,6 +257,11 @@ class LocalStore:
             self._merge_segments()
 
     def _delete_rows(self, name: str) -> None:
+        """Delete a source's rows (inside a transaction) and log the ids it had."""
+        row = self._db.execute("SELECT first_id, (SELECT COUNT(*) FROM passages WHERE source = ?) FROM sources "
+                               "WHERE name = ?", (name, name)).fetchone()
+        if row is not None and row[1]:
+            self._db.execute("INSERT INTO changes (op, first_id, count) VALUES ('del', ?, ?)", row)
         for table, column in (("passages", "source"), ("articles", "source"), ("sources", "name")):
             self._db.execute(f"DELETE FROM {table} WHERE {column} = ?", (name,))
 
@@ -246,9 +271,40 @@ class LocalStore:
             self._vectors.remove_ids(removed)  # type: ignore[arg-type]  # faiss wraps arrays
         if len(added):
             self._vectors.add_with_ids(vectors, added)
+        if self._vectors.ntotal > EXACT_VECTORS_MAX and not self._quantised:
+            self._vectors = self._load_vectors()  # past the exact limit: quantise
         for pid in removed.tolist():
             self._passage_cache.pop(pid, None)
         self._idf_cache.clear()
+        self._keywords.clear()
+        self._lexical.reload()
+        self._seen = self._last_change()
+
+    def _last_change(self) -> int:
+        return int(self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
+
+    def _catch_up(self) -> None:
+        """Apply what other processes committed since this one last looked: their added and
+        deleted passage ids (from the ``changes`` log) to the vectors, and a fresh tantivy reader."""
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if version == self._data_version:
+            return
+        self._data_version = version
+        for _, op, first, count in self._db.execute("SELECT seq, op, first_id, count FROM changes WHERE seq > ? "
+                                                    "ORDER BY seq", (self._seen,)).fetchall():
+            ids = np.arange(first, first + count, dtype=np.int64)
+            self._vectors.remove_ids(ids)  # type: ignore[arg-type]
+            for pid in ids.tolist():
+                self._passage_cache.pop(pid, None)
+            if op == "add":
+                located = self._db.execute("SELECT id, segment, row FROM passages WHERE id BETWEEN ? AND ? "
+                                           "ORDER BY id", (first, first + count - 1)).fetchall()
+                if located:
+                    self._vectors.add_with_ids(self._gather(located),
+                                               np.array([r[0] for r in located], dtype=np.int64))
+        self._seen = self._last_change()
+        self._idf_cache.clear()
+        self._keywords.clear()
         self._lexical.reload()
 
     @contextlib.contextmanager
@@ -266,6 +322,7 @@ class LocalStore:
                 raise IndexFolderError(f"Another process is writing the index in {self.folder}; "
                                        "try again when it has finished.") from exc
             try:
+                self._catch_up()
                 writer = self._lexical.writer(heap_size=TANTIVY_HEAP_BYTES, num_threads=1)
                 self._repair(writer)
                 yield writer
@@ -345,6 +402,7 @@ class LocalStore:
         """The ``k`` nearest passages (see :class:`~assistant.store.Store`)."""
         query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
         with self._lock:
+            self._catch_up()
             if scope is not None:
                 where, args = _scope_sql(scope)
                 located = self._db.execute(f"SELECT id, segment, row FROM passages {where}", args).fetchall()
@@ -376,6 +434,7 @@ class LocalStore:
                     self._schema, "article", _article_term(*scope.article))))
             query = tantivy.Query.boolean_query(parts)
         with self._lock:
+            self._catch_up()
             searcher = self._lexical.searcher()
             hits = searcher.search(query, k).hits
             pids = searcher.fast_field_values("pid", [a for _, a in hits])
@@ -553,7 +612,8 @@ class LocalStore:
         :data:`EXACT_VECTORS_MAX`, 8-bit quantised beyond."""
         total = self._db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
         inner: faiss.Index
-        if total <= EXACT_VECTORS_MAX:
+        self._quantised = total > EXACT_VECTORS_MAX
+        if not self._quantised:
             inner = faiss.IndexFlatIP(self.dim)
         else:
             inner = faiss.IndexScalarQuantizer(self.dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
@@ -662,10 +722,12 @@ def _migrate_legacy(store: LocalStore, folder: Path) -> None:
                                f"({exc.__class__.__name__}); {REBUILD_HINT}.") from exc
     if len(vectors) != len(passages) or len(keys) != len(passages):
         raise IndexFolderError(f"The index in {folder} is of an old format and inconsistent; {REBUILD_HINT}.")
+    batch = []
     for name, record in sorted(records.items()):
         rows = [i for i, p in enumerate(passages) if p.source == name]
-        store.add_source(record, documents.get(name, ""), [passages[i] for i in rows], vectors[rows],
-                         [keys[i] for i in rows])
+        batch.append(NewSource(record, documents.get(name, ""), [passages[i] for i in rows], vectors[rows],
+                               [keys[i] for i in rows]))
+    store.add_sources(batch)
     for old in ("manifest.json", "passages.jsonl", "documents.jsonl", "vectors.npy", "vector_keys.json",
                 "faiss.index"):
         (folder / old).unlink(missing_ok=True)

@@ -86,6 +86,18 @@ class StoreStats:
 Ranked = list[tuple[int, float]]  # (passage id, score), best first
 
 
+@dataclass(frozen=True)
+class NewSource:
+    """A source to add: its record, decoded text, passages in order, a unit-length vector per
+    passage and each vector's content hash (see :meth:`Store.vectors_for`)."""
+
+    record: SourceFile
+    text: str
+    passages: Sequence[Passage]
+    vectors: np.ndarray
+    vector_keys: Sequence[str]
+
+
 class Store(Protocol):
     """Where passages, their vectors and their lexical postings live.
 
@@ -97,16 +109,11 @@ class Store(Protocol):
     embedder_id: str
     dim: int
 
-    def add_source(self, record: SourceFile, text: str, passages: Sequence[Passage], vectors: np.ndarray,
-                   vector_keys: Sequence[str]) -> None:
-        """Add a source, or replace the source of the same name, in one commit.
+    def add_sources(self, sources: Sequence[NewSource]) -> None:
+        """Add sources, replacing stored ones of the same names, all in one commit.
 
-        Args:
-            record: the file's record.
-            text: its decoded text.
-            passages: its passages, in order.
-            vectors: one unit-length vector per passage.
-            vector_keys: the content hash of each passage's vector (see :meth:`vectors_for`).
+        Raises:
+            ValueError: two of them have the same name.
         """
         ...
 

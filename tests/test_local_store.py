@@ -118,13 +118,13 @@ def test_vectors_past_the_exact_limit_are_quantised_and_still_found(tmp_path: Pa
     store = LocalStore.open(tmp_path / "s", "test:vectors", 8)
     files = [source(f"{n}.txt", [f"第{n}篇第{m}段内容。" for m in range(5)]) for n in range(12)]
     for f in files:
-        store.add_source(*f)
+        store.add_sources([f])
     assert len(list((tmp_path / "s" / "vectors").glob("seg-*.npy"))) < 6  # small segments were merged
     store.close()
     store = LocalStore.open(tmp_path / "s")
     assert "ScalarQuantizer" in type(faiss_inner(store)).__name__
-    vectors = np.concatenate([f[3] for f in files])
-    texts = [p.text for f in files for p in f[2]]
+    vectors = np.concatenate([f.vectors for f in files])
+    texts = [p.text for f in files for p in f.passages]
     right = 0
     for row in range(0, len(texts), 3):
         top = store.dense_search(vectors[row], 1)

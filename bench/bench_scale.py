@@ -1,0 +1,376 @@
+"""An archive of N passages: how the store grows, opens and answers, beside two peers.
+
+    python bench/bench_scale.py --passages 100000 [--json] [--no-peers]
+
+Pages are made of real Chinese text: sentences of the seed pages, the CMRC 2018 trial set and
+the DRCD dev set (in simplified script), recombined into passages of 2–4 consecutive
+sentences and pages of 40 passages. Embedding N passages is beyond 2 cores, so only a pool of
+sentences is embedded with the real model; a passage's vector is the normalised mean of its
+sentences' vectors (the output says so). Questions are the sets' own questions about pooled
+sentences, embedded for real.
+
+Measured: add throughput (store only: vectors given), adding one real 20 KB page (reading,
+embedding and storing it) and removing it, a cold open in a fresh process, hybrid search and
+full ``ask`` p50/p95, the resident memory of that process and the index size on disk. Then,
+on the same passages and vectors: a LangChain-style pipeline (langchain-community FAISS +
+BM25Retriever in an EnsembleRetriever, as Langchain-Chatchat builds hybrid search) and txtai's
+hybrid index (peers are skipped when not installed, or past --peers-max passages).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import hashlib
+import json
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.chunking import Passage, Sentence  # noqa: E402
+from assistant.config import DEFAULT_MODELS_FILE, INDEX_CACHE_DIR  # noqa: E402
+from assistant.embedding import Embedder, content_hash, load_embedder  # noqa: E402
+from assistant.evaluate import load_examples  # noqa: E402
+from assistant.store import NewSource, SourceFile  # noqa: E402
+from assistant.text import sentence_spans, simplified, tokenize  # noqa: E402
+
+SETS = [ROOT.parent / "shared" / "data" / "cmrc2018" / "cmrc2018_trial.json",
+        ROOT.parent / "shared" / "data" / "drcd" / "DRCD_dev.json"]
+SEEDS = ROOT / "seeds"
+PAGE_PASSAGES = 40
+ARTICLE_PASSAGES = 10
+COMMIT_PAGES = 250  # pages per bulk commit while building
+PAGE_FILE = SEEDS / "001_f0849b058b181496.txt"  # a real 18 KB page, for "add one page"
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile of values (0 when there are none)."""
+    return float(np.percentile(values, q)) if values else 0.0
+
+
+def rss_mb() -> tuple[float, float]:
+    """This process's resident memory now and at its peak, in MB."""
+    status = Path("/proc/self/status").read_text()
+    now = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+    peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+    return now / 1024, peak / 1024
+
+
+def disk_mb(folder: Path) -> float:
+    """Bytes under a folder, in MB."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+# ---------------------------------------------------------------------- the corpus
+
+def load_corpus(sets: list[Path]) -> tuple[list[list[str]], list[tuple[str, str, str]]]:
+    """Real text in runs of consecutive sentences (one run per context or page), and
+    questions with the context file they are about and a gold answer."""
+    runs: list[list[str]] = []
+    questions: list[tuple[str, str, str]] = []
+    context_run: dict[str, int] = {}
+    for path in sets:
+        if not path.exists():
+            continue
+        examples, contexts = load_examples(path)
+        for name, text in contexts.items():
+            context_run[name] = len(runs)
+            text = simplified(text)
+            runs.append([text[s:e].strip() for s, e in sentence_spans(text) if len(text[s:e].strip()) >= 6])
+        questions += [(simplified(e.question), e.source or "", simplified(e.answers[0]) if e.answers else "")
+                      for e in examples if e.answers]
+    for page in sorted(SEEDS.glob("*.txt")):
+        text = page.read_text(encoding="utf-8")
+        runs.append([text[s:e].strip() for s, e in sentence_spans(text) if len(text[s:e].strip()) >= 6])
+    return [r for r in runs if r], [(q, str(context_run.get(src, -1)), a) for q, src, a in questions]
+
+
+def embedded_pool(runs: list[list[str]], budget: int, embedder: Embedder) -> tuple[list[list[str]], np.ndarray]:
+    """The first runs holding up to ``budget`` sentences, and a real vector for each sentence
+    (cached under .index/bench/ by content and model)."""
+    pool, count = [], 0
+    for run in runs:
+        if count >= budget:
+            break
+        pool.append(run[: budget - count])
+        count += len(pool[-1])
+    sentences = [s for run in pool for s in run]
+    key = hashlib.sha1("\n".join([embedder.id, *sentences]).encode()).hexdigest()[:16]
+    cache = INDEX_CACHE_DIR / "bench" / f"pool-{key}.npy"
+    if cache.exists():
+        return pool, np.load(cache)
+    vectors = np.concatenate([embedder.embed_passages(sentences[i : i + 64]) for i in range(0, len(sentences), 64)])
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    np.save(cache, vectors)
+    return pool, vectors
+
+
+def pages(pool: list[list[str]], vectors: np.ndarray, n_passages: int, seed: int = 0) -> Iterator[NewSource]:
+    """Pages of recombined passages until ``n_passages`` passages were made."""
+    rng = random.Random(seed)
+    offsets = np.cumsum([0] + [len(r) for r in pool])
+    made = page_no = 0
+    while made < n_passages:
+        name = f"page-{page_no:07d}.txt"
+        text, passages, rows = "", [], []
+        for n in range(min(PAGE_PASSAGES, n_passages - made)):
+            r = rng.randrange(len(pool))
+            run = pool[r]
+            width = rng.randint(2, 4)
+            first = rng.randrange(max(len(run) - width + 1, 1))
+            chosen = list(range(first, min(first + width, len(run))))
+            start = len(text)
+            sentences = []
+            for i in chosen:
+                sentences.append(Sentence(run[i], len(text), len(text) + len(run[i])))
+                text += run[i]
+            article = n // ARTICLE_PASSAGES
+            passages.append(Passage(f"{name}#{n}", name, f"第{page_no}版第{article}篇", article, n, start, len(text),
+                                    text[start:], sentences=sentences))
+            rows.append(vectors[[offsets[r] + i for i in chosen]].mean(axis=0))
+            text += "\n"
+        made += len(passages)
+        page_no += 1
+        matrix = np.asarray(rows, dtype=np.float32)
+        matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        yield NewSource(SourceFile(name, name, digest, len(text.encode()), len(passages), article + 1), text,
+                        passages, matrix, [content_hash("bench", p.text) for p in passages])
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def _piece_tokens(piece: str) -> tuple[str, ...]:
+    return tuple(tokenize(piece))
+
+
+def memo_tokenize(text: str) -> list[str]:
+    """jieba tokens sentence by sentence, each sentence tokenised once (the archive repeats
+    sentences, so building stays fast)."""
+    return [t for piece in re.split(r"(?<=[。！？\n])", text) if piece for t in _piece_tokens(piece)]
+
+
+# ---------------------------------------------------------------------- our store
+
+def build(folder: Path, pool: list[list[str]], vectors: np.ndarray, n: int, embedder: Embedder,
+          corpus: list[NewSource] | None) -> dict[str, Any]:
+    """Build the archive with the local store (keeping its pages in ``corpus`` for the peers,
+    if given); time bulk adds, one real page added, removed."""
+    from assistant.ingest import parse_source
+    from assistant.local_store import LocalStore
+
+    store = LocalStore.open(folder, embedder.id, embedder.dim, tokenizer=memo_tokenize)
+    t0 = time.perf_counter()
+    batch: list[NewSource] = []
+    for page in pages(pool, vectors, n):
+        if corpus is not None:
+            corpus.append(page)
+        batch.append(page)
+        if len(batch) == COMMIT_PAGES:
+            store.add_sources(batch)
+            batch = []
+    store.add_sources(batch)
+    build_s = time.perf_counter() - t0
+    raw = PAGE_FILE.read_bytes()
+    t0 = time.perf_counter()
+    parsed = parse_source("added-page.txt", str(PAGE_FILE), raw)
+    parse_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    page_vectors = embedder.embed_passages([p.search_text for p in parsed.passages])
+    embed_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    store.add_sources([NewSource(parsed.record, parsed.text, parsed.passages, page_vectors,
+                                 [content_hash(embedder.id, p.search_text) for p in parsed.passages])])
+    store_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    store.delete_source("added-page.txt")
+    remove_s = time.perf_counter() - t0
+    store.close()
+    return {"build_s": round(build_s, 1), "add_passages_per_s": round(n / build_s),
+            "add_page_s": round(parse_s + embed_s + store_s, 2), "add_page_embed_s": round(embed_s, 2),
+            "add_page_store_s": round(store_s, 3), "add_page_passages": len(parsed.passages),
+            "add_page_kb": round(len(raw) / 1024, 1), "remove_page_s": round(remove_s, 3)}
+
+
+def measure(folder: Path, questions_file: Path) -> dict[str, Any]:
+    """In a fresh process: open the archive, then time search and ask (see ``--measure``)."""
+    out = subprocess.run([sys.executable, __file__, "--measure", str(folder), str(questions_file)],
+                         capture_output=True, text=True, check=False)
+    if out.returncode:
+        raise SystemExit(f"the measuring process failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def measure_here(folder: Path, questions_file: Path) -> dict[str, Any]:
+    """Open the archive cold, then search and ask every question; report timings and memory."""
+    from assistant import Assistant
+    from assistant.local_store import LocalStore
+    from assistant.search import hybrid_search
+
+    questions = json.loads(questions_file.read_text(encoding="utf-8"))
+    query_vectors = np.load(questions_file.with_suffix(".npy"))
+    t0 = time.perf_counter()
+    store = LocalStore.open(folder)
+    store.dense_search(query_vectors[0], 1)
+    store.lexical_search(tokenize(questions[0]), 1)
+    open_s = time.perf_counter() - t0
+    embedder = load_embedder(DEFAULT_MODELS_FILE)
+    assistant = Assistant(folder, embedder=embedder, store=store)
+    assistant.warm_up()
+    search_ms = []
+    for q, v in zip(questions, query_vectors):
+        t0 = time.perf_counter()
+        hybrid_search(store, v, tokenize(q), 5, assistant.settings)
+        search_ms.append((time.perf_counter() - t0) * 1000)
+    ask_ms, found = [], 0
+    for q in questions:
+        t0 = time.perf_counter()
+        found += assistant.ask(q).found
+        ask_ms.append((time.perf_counter() - t0) * 1000)
+    now, peak = rss_mb()
+    return {"open_s": round(open_s, 2), "search_p50_ms": round(percentile(search_ms, 50), 1),
+            "search_p95_ms": round(percentile(search_ms, 95), 1), "ask_p50_ms": round(percentile(ask_ms, 50), 1),
+            "ask_p95_ms": round(percentile(ask_ms, 95), 1), "found": round(found / len(questions), 3),
+            "rss_mb": round(now), "rss_peak_mb": round(peak)}
+
+
+# ---------------------------------------------------------------------- peers
+
+def langchain_peer(corpus: list[NewSource], questions: list[str], query_vectors: np.ndarray) -> dict[str, Any]:
+    """LangChain's hybrid search as Langchain-Chatchat builds it: FAISS + BM25Retriever in an
+    EnsembleRetriever (equal weights), over the same passages, vectors and jieba tokens."""
+    from langchain_classic.retrievers import EnsembleRetriever
+    from langchain_community.retrievers import BM25Retriever
+    from langchain_community.vectorstores import FAISS
+    from langchain_core.embeddings import Embeddings
+
+    vector_of = dict(zip(questions, query_vectors.tolist()))
+
+    class Given(Embeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            raise NotImplementedError("documents come with their vectors")
+
+        def embed_query(self, text: str) -> list[float]:
+            return vector_of[text]  # type: ignore[no-any-return]
+
+    texts = [p.text for page in corpus for p in page.passages]
+    vectors = np.concatenate([page.vectors for page in corpus])
+    t0 = time.perf_counter()
+    dense = FAISS.from_embeddings(list(zip(texts, vectors.tolist())), Given())
+    bm25 = BM25Retriever.from_texts(texts, preprocess_func=memo_tokenize, k=5)
+    ensemble = EnsembleRetriever(retrievers=[bm25, dense.as_retriever(search_kwargs={"k": 5})], weights=[0.5, 0.5])
+    build_s = time.perf_counter() - t0
+    times = []
+    for q in questions:
+        t0 = time.perf_counter()
+        ensemble.invoke(q)
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"build_s": round(build_s, 1), "search_p50_ms": round(percentile(times, 50), 1),
+            "search_p95_ms": round(percentile(times, 95), 1)}
+
+
+def txtai_peer(corpus: list[NewSource], questions: list[str], query_vectors: np.ndarray) -> dict[str, Any]:
+    """txtai's hybrid index (its BM25 with dense vectors) over the same passages and vectors;
+    texts are given as space-joined jieba tokens, since txtai's tokenizer does not segment Chinese."""
+    from txtai import Embeddings
+
+    docs = [(" ".join(memo_tokenize(p.search_text)), v) for page in corpus for p, v in zip(page.passages, page.vectors)]
+    queries = [" ".join(tokenize(q)) or q for q in questions]
+    vector_of = {text: v for text, v in docs} | dict(zip(queries, query_vectors))
+
+    def transform(texts: list[str]) -> np.ndarray:
+        return np.stack([vector_of[t] for t in texts])
+
+    t0 = time.perf_counter()
+    embeddings = Embeddings(method="external", transform=transform, hybrid=True, backend="faiss",
+                            faiss={"quantize": False}, content=False)
+    embeddings.index([(i, text, None) for i, (text, _) in enumerate(docs)])
+    build_s = time.perf_counter() - t0
+    times = []
+    for q in queries:
+        t0 = time.perf_counter()
+        embeddings.search(q, 5)
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"build_s": round(build_s, 1), "search_p50_ms": round(percentile(times, 50), 1),
+            "search_p95_ms": round(percentile(times, 95), 1)}
+
+
+PEERS: dict[str, Callable[[list[NewSource], list[str], np.ndarray], dict[str, Any]]] = {
+    "langchain_faiss_bm25_ensemble": langchain_peer, "txtai_hybrid": txtai_peer}
+
+
+# ---------------------------------------------------------------------- main
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Build, measure, compare; the report as a dict."""
+    embedder = load_embedder(DEFAULT_MODELS_FILE)
+    runs, all_questions = load_corpus(SETS)
+    budget = min(args.embed_budget, max(args.passages, 50))
+    pool, vectors = embedded_pool(runs, budget, embedder)
+    pooled_runs = {str(i) for i in range(len(pool))}
+    asked = [q for q, run_id, _ in all_questions if run_id in pooled_runs]
+    random.Random(1).shuffle(asked)
+    asked = list(dict.fromkeys(asked))[: args.questions]
+    query_vectors = embedder.embed_queries(asked)
+    report: dict[str, Any] = {"passages": args.passages, "questions": len(asked),
+                              "vectors": f"each passage's vector is the normalised mean of real vectors of its "
+                                         f"sentences ({len(vectors)} sentences embedded with {embedder.id})"}
+    with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
+        folder = Path(tmp) / "archive"
+        with_peers = args.peers and args.passages <= args.peers_max
+        corpus: list[NewSource] = []
+        report |= build(folder, pool, vectors, args.passages, embedder, corpus if with_peers else None)
+        report["disk_mb"] = round(disk_mb(folder), 1)
+        qfile = Path(tmp) / "questions.json"
+        qfile.write_text(json.dumps(asked, ensure_ascii=False), encoding="utf-8")
+        np.save(qfile.with_suffix(".npy"), query_vectors)
+        report |= measure(folder, qfile)
+        report["peers"] = {}
+        if with_peers:
+            for name, peer in PEERS.items():
+                try:
+                    report["peers"][name] = peer(corpus, asked, query_vectors)
+                except ImportError as exc:
+                    report["peers"][name] = {"skipped": f"not installed ({exc.name})"}
+        elif args.peers:
+            report["peers_skipped"] = f"peers run up to --peers-max {args.peers_max} passages"
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--passages", type=int, default=10_000)
+    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--embed-budget", type=int, default=4000, help="sentences embedded for real")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--no-peers", dest="peers", action="store_false")
+    parser.add_argument("--peers-max", type=int, default=200_000)
+    parser.add_argument("--workdir", type=Path, default=None, help="where the archive is built (a temp folder)")
+    parser.add_argument("--measure", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure_here(*args.measure)))
+        return
+    report = run(args)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return
+    for key, value in report.items():
+        if key != "peers":
+            print(f"{key:>20}: {value}")
+    for name, figures in report["peers"].items():
+        print(f"{'peer ' + name:>20}: {figures}")
+
+
+if __name__ == "__main__":
+    main()
