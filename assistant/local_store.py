@@ -596,6 +596,12 @@ class LocalStore:
             self._segments[seg_id] = array
         return self._segments[seg_id]
 
+    def _live_rows(self, seg_id: int) -> tuple[np.ndarray, np.ndarray]:
+        """The committed passage ids of a segment and their rows in it."""
+        found = np.array(self._db.execute("SELECT id, row FROM passages WHERE segment = ? ORDER BY row",
+                                          (seg_id,)).fetchall(), dtype=np.int64).reshape(-1, 2)
+        return np.ascontiguousarray(found[:, 0]), found[:, 1]
+
     def _gather(self, located: Sequence[tuple[int, int, int] | tuple[int, int]]) -> np.ndarray:
         """Vectors of (…, segment, row) rows, in the order given."""
         out = np.zeros((len(located), self.dim), dtype=np.float32)
@@ -619,16 +625,20 @@ class LocalStore:
             inner = faiss.IndexScalarQuantizer(self.dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
         index = faiss.IndexIDMap2(inner)
         segments = [r[0] for r in self._db.execute("SELECT id FROM segments ORDER BY id").fetchall()]
-        live = {s: self._db.execute("SELECT id, row FROM passages WHERE segment = ? ORDER BY row",
-                                    (s,)).fetchall() for s in segments}
         if not index.is_trained:  # the quantiser's ranges come from a sample across segments
             step = max(1, total // QUANTIZER_SAMPLE)
-            sample = [self._segment(s)[[r for _, r in rows[::step]]] for s, rows in live.items() if rows]
+            sample = []
+            for seg_id in segments:
+                rows = self._live_rows(seg_id)[1][::step]
+                if len(rows):
+                    sample.append(np.array(self._segment(seg_id)[rows]))
+                self._segments.pop(seg_id, None)
             index.train(np.ascontiguousarray(np.concatenate(sample), dtype=np.float32))
-        for seg_id, rows in live.items():
-            if rows:
-                vectors = np.ascontiguousarray(self._segment(seg_id)[[r for _, r in rows]], dtype=np.float32)
-                index.add_with_ids(vectors, np.array([i for i, _ in rows], dtype=np.int64))
+        for seg_id in segments:  # one segment at a time, so memory stays near the index's own size
+            ids, rows = self._live_rows(seg_id)
+            if len(ids):
+                index.add_with_ids(np.ascontiguousarray(self._segment(seg_id)[rows], dtype=np.float32), ids)
+            self._segments.pop(seg_id, None)  # unmap what was read whole: its pages would stay resident
         return index
 
 
