@@ -48,6 +48,7 @@ from assistant.text import sentence_spans, simplified, tokenize  # noqa: E402
 SETS = [ROOT.parent / "shared" / "data" / "cmrc2018" / "cmrc2018_trial.json",
         ROOT.parent / "shared" / "data" / "drcd" / "DRCD_dev.json"]
 SEEDS = ROOT / "seeds"
+SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
 PAGE_PASSAGES = 40
 ARTICLE_PASSAGES = 10
 COMMIT_PAGES = 250  # pages per bulk commit while building
@@ -75,25 +76,28 @@ def disk_mb(folder: Path) -> float:
 # ---------------------------------------------------------------------- the corpus
 
 def load_corpus(sets: list[Path]) -> tuple[list[list[str]], list[tuple[str, str, str]]]:
-    """Real text in runs of consecutive sentences (one run per context or page), and
-    questions with the context file they are about and a gold answer."""
+    """Real text in runs of consecutive sentences (the seed pages first, then one run per
+    context of each set found), and questions with the run they are about and a gold answer
+    (the seed questions are about the seed pages, always pooled)."""
     runs: list[list[str]] = []
     questions: list[tuple[str, str, str]] = []
-    context_run: dict[str, int] = {}
+    for page in sorted(SEEDS.glob("*.txt")):
+        text = page.read_text(encoding="utf-8")
+        runs.append([text[s:e].strip() for s, e in sentence_spans(text) if len(text[s:e].strip()) >= 6])
+    seed_examples, _ = load_examples(SEED_QUESTIONS)
+    questions += [(e.question, "0", e.answers[0]) for e in seed_examples if e.answers and e.lang == "zh"]
     for path in sets:
         if not path.exists():
             continue
         examples, contexts = load_examples(path)
+        context_run = {}
         for name, text in contexts.items():
             context_run[name] = len(runs)
             text = simplified(text)
             runs.append([text[s:e].strip() for s, e in sentence_spans(text) if len(text[s:e].strip()) >= 6])
-        questions += [(simplified(e.question), e.source or "", simplified(e.answers[0]) if e.answers else "")
+        questions += [(simplified(e.question), str(context_run.get(e.source or "", -1)), simplified(e.answers[0]))
                       for e in examples if e.answers]
-    for page in sorted(SEEDS.glob("*.txt")):
-        text = page.read_text(encoding="utf-8")
-        runs.append([text[s:e].strip() for s, e in sentence_spans(text) if len(text[s:e].strip()) >= 6])
-    return [r for r in runs if r], [(q, str(context_run.get(src, -1)), a) for q, src, a in questions]
+    return runs, questions  # empty runs stay, so that run numbers hold
 
 
 def embedded_pool(runs: list[list[str]], budget: int, embedder: Embedder) -> tuple[list[list[str]], np.ndarray]:
@@ -126,6 +130,8 @@ def pages(pool: list[list[str]], vectors: np.ndarray, n_passages: int, seed: int
         text, passages, rows = "", [], []
         for n in range(min(PAGE_PASSAGES, n_passages - made)):
             r = rng.randrange(len(pool))
+            while not pool[r]:
+                r = rng.randrange(len(pool))
             run = pool[r]
             width = rng.randint(2, 4)
             first = rng.randrange(max(len(run) - width + 1, 1))
