@@ -175,8 +175,9 @@ class LocalStore:
                                   ("dim", str(dim)), ("next_id", "1")])
             meta = {"embedder": str(embedder_id), "dim": str(dim)}
         store = cls(folder, meta["embedder"], int(meta["dim"]), conn, tokenizer)
-        with store._writing(required=False):
-            pass  # repairs what a crash left, when no other process is writing
+        if store._needs_repair():
+            with store._writing(required=False):
+                pass  # repairs what a crash left, when no other process is writing
         if legacy:
             _migrate_legacy(store, folder)
         return store
@@ -350,10 +351,18 @@ class LocalStore:
             self._lexical.reload()
             self._idf_cache.clear()
             log.warning("repaired the lexical index of %d file(s) after an interrupted change", len(pending))
+        for path in self._orphans():
+            path.unlink(missing_ok=True)
+
+    def _orphans(self) -> list[Path]:
+        """Segment files no committed row points at (a change that never committed)."""
         known = {r[0] for r in self._db.execute("SELECT file FROM segments").fetchall()}
-        for path in (self.folder / "vectors").glob("seg-*.npy"):
-            if path.name not in known:
-                path.unlink(missing_ok=True)
+        return [p for p in (self.folder / "vectors").glob("seg-*.npy") if p.name not in known]
+
+    def _needs_repair(self) -> bool:
+        """Whether a crash left something for :meth:`_repair` (checked without taking the write lock)."""
+        return bool(self._db.execute("SELECT 1 FROM pending LIMIT 1").fetchone()
+                    or self._meta("lexical_rebuild", "") or self._orphans())
 
     def _write_segment(self, vectors: np.ndarray) -> str:
         """Write vectors to a new segment file (durably) and return its name."""
@@ -461,18 +470,14 @@ class LocalStore:
         """Passages by id (see :class:`~assistant.store.Store`); every result is checked
         against the committed rows."""
         wanted = [int(i) for i in dict.fromkeys(ids)]
-        out: dict[int, Passage] = {}
         with self._lock:
-            for start in range(0, len(wanted), 900):
-                chunk = wanted[start : start + 900]
-                live = self._db.execute(f"SELECT id FROM passages WHERE id IN ({','.join('?' * len(chunk))})",
-                                        chunk).fetchall()
-                live_ids = {r[0] for r in live}
-                missing = [i for i in chunk if i in live_ids and i not in self._passage_cache]
-                if missing:
-                    for pid, p in self._rows(f"WHERE id IN ({','.join('?' * len(missing))})", missing):
-                        self._passage_cache[pid] = p
-                out.update({i: self._passage_cache[i] for i in chunk if i in live_ids})
+            self._catch_up()  # every deleted id has now left the cache (ids are never reused)
+            missing = [i for i in wanted if i not in self._passage_cache]
+            for start in range(0, len(missing), 900):
+                chunk = missing[start : start + 900]
+                for pid, p in self._rows(f"WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                    self._passage_cache[pid] = p
+            out = {i: self._passage_cache[i] for i in wanted if i in self._passage_cache}
             while len(self._passage_cache) > PASSAGE_CACHE:
                 self._passage_cache.pop(next(iter(self._passage_cache)))
         return out

@@ -60,11 +60,6 @@ class Scope:
     sources: frozenset[str] | None = None
     article: tuple[str, int] | None = None
 
-    def allows(self, passage: Passage) -> bool:
-        """Whether a passage is inside the scope."""
-        return ((self.sources is None or passage.source in self.sources)
-                and (self.article is None or (passage.source, passage.article_id) == self.article))
-
 
 @dataclass(frozen=True)
 class StoreStats:

@@ -42,6 +42,7 @@ from assistant.chunking import Passage, Sentence  # noqa: E402
 from assistant.config import DEFAULT_MODELS_FILE, INDEX_CACHE_DIR  # noqa: E402
 from assistant.embedding import Embedder, content_hash, load_embedder  # noqa: E402
 from assistant.evaluate import load_examples  # noqa: E402
+from assistant.ingest import batched_embed  # noqa: E402
 from assistant.store import NewSource, SourceFile  # noqa: E402
 from assistant.text import sentence_spans, simplified, tokenize  # noqa: E402
 
@@ -75,6 +76,11 @@ def disk_mb(folder: Path) -> float:
 
 # ---------------------------------------------------------------------- the corpus
 
+def sentences_of(text: str) -> list[str]:
+    """A text's sentences of at least 6 characters, stripped."""
+    return [t for s, e in sentence_spans(text) if len(t := text[s:e].strip()) >= 6]
+
+
 def load_corpus(sets: list[Path]) -> tuple[list[list[str]], list[tuple[str, str, str]]]:
     """Real text in runs of consecutive sentences (the seed pages first, then one run per
     context of each set found), and questions with the run they are about and a gold answer
@@ -82,8 +88,7 @@ def load_corpus(sets: list[Path]) -> tuple[list[list[str]], list[tuple[str, str,
     runs: list[list[str]] = []
     questions: list[tuple[str, str, str]] = []
     for page in sorted(SEEDS.glob("*.txt")):
-        text = page.read_text(encoding="utf-8")
-        runs.append([text[s:e].strip() for s, e in sentence_spans(text) if len(text[s:e].strip()) >= 6])
+        runs.append(sentences_of(page.read_text(encoding="utf-8")))
     seed_examples, _ = load_examples(SEED_QUESTIONS)
     questions += [(e.question, "0", e.answers[0]) for e in seed_examples if e.answers and e.lang == "zh"]
     for path in sets:
@@ -93,8 +98,7 @@ def load_corpus(sets: list[Path]) -> tuple[list[list[str]], list[tuple[str, str,
         context_run = {}
         for name, text in contexts.items():
             context_run[name] = len(runs)
-            text = simplified(text)
-            runs.append([text[s:e].strip() for s, e in sentence_spans(text) if len(text[s:e].strip()) >= 6])
+            runs.append(sentences_of(simplified(text)))
         questions += [(simplified(e.question), str(context_run.get(e.source or "", -1)), simplified(e.answers[0]))
                       for e in examples if e.answers]
     return runs, questions  # empty runs stay, so that run numbers hold
@@ -114,7 +118,7 @@ def embedded_pool(runs: list[list[str]], budget: int, embedder: Embedder) -> tup
     cache = INDEX_CACHE_DIR / "bench" / f"pool-{key}.npy"
     if cache.exists():
         return pool, np.load(cache)
-    vectors = np.concatenate([embedder.embed_passages(sentences[i : i + 64]) for i in range(0, len(sentences), 64)])
+    vectors = batched_embed(embedder)(sentences)
     cache.parent.mkdir(parents=True, exist_ok=True)
     np.save(cache, vectors)
     return pool, vectors
