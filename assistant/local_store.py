@@ -355,9 +355,11 @@ class LocalStore:
             path.unlink(missing_ok=True)
 
     def _orphans(self) -> list[Path]:
-        """Segment files no committed row points at (a change that never committed)."""
+        """Segment files no committed row points at, and half-written ones (a change that
+        never committed)."""
         known = {r[0] for r in self._db.execute("SELECT file FROM segments").fetchall()}
-        return [p for p in (self.folder / "vectors").glob("seg-*.npy") if p.name not in known]
+        folder = self.folder / "vectors"
+        return [p for p in folder.glob("seg-*.npy") if p.name not in known] + list(folder.glob(".seg-*.tmp"))
 
     def _needs_repair(self) -> bool:
         """Whether a crash left something for :meth:`_repair` (checked without taking the write lock)."""

@@ -213,6 +213,10 @@ def test_a_crash_at_any_step_leaves_the_last_commit(tmp_path: Path, point: str) 
     dense = store.passages([i for i, _ in store.dense_search(_vector("x"), 20)])
     assert sorted(p.text for p in dense.values()) == sorted(p.text for p in A.passages + expected.passages)
     assert store.stats().passages == len(dense) == 3 + len(expected.passages)
+    (tmp_path / "s" / "vectors" / ".seg-1.npy.tmp").write_bytes(b"half")  # a crash inside a segment write
+    store.close()
+    store = open_local(tmp_path / "s")
+    assert not list((tmp_path / "s" / "vectors").glob(".seg-*"))
     segments = {p.name for p in (tmp_path / "s" / "vectors").glob("seg-*.npy")}
     assert len(segments) == len(dense_segments(tmp_path / "s"))  # no orphan segment file is left
     store.close()
