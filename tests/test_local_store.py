@@ -179,3 +179,21 @@ def test_library_tables_follow_the_store(tmp_path: Path, hash_embedder) -> None:
     (docs / "b.txt").write_text(PAGE.replace("太原", "阳泉"), encoding="utf-8")
     assistant.index([docs])
     assert len(assistant.articles()) == 4
+
+
+def test_a_second_writer_gets_a_clear_message_and_changes_nothing(tmp_path: Path) -> None:
+    import fcntl
+
+    from tests.test_store import A, B
+
+    store = LocalStore.open(tmp_path / "s", "test:vectors", 8)
+    store.add_sources([A])
+    with (tmp_path / "s" / "write.lock").open("a") as other:  # another process is writing
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(IndexFolderError, match="Another process is writing"):
+            store.add_sources([B])
+        fcntl.flock(other, fcntl.LOCK_UN)
+    assert sorted(store.sources()) == ["a.txt"]
+    store.add_sources([B])
+    assert sorted(store.sources()) == ["a.txt", "b.txt"]
+    store.close()
