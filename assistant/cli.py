@@ -77,7 +77,7 @@ def _index(assistant: Assistant, paths: list[Path], rebuild: bool = False, quiet
         return assistant.index(paths, bar, rebuild=rebuild)
 
 
-def _print_answer(ans: dict[str, Any]) -> None:
+def _print_answer(ans: dict[str, Any], verbose: bool = False) -> None:
     mark = "" if ans["found"] else "（未找到 / not found）"
     print(f"问：{ans['question']}")
     print(f"答：{mark}{ans['answer'] or ans.get('message', '')}")
@@ -89,6 +89,10 @@ def _print_answer(ans: dict[str, Any]) -> None:
         print("最接近的段落（不是答案）/ closest passages, not an answer:")
         for c in ans["passages"][:3]:
             print(f"  - {c['source']} · {c['article']} · 第{c['paragraph']}段")
+    if verbose and ans.get("timings"):
+        t = ans["timings"]
+        print(f"耗时 timings: embed {t['embed_ms']} ms · search {t['search_ms']} ms · answer {t['answer_ms']} ms · "
+              f"total {t['total_ms']} ms")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -134,7 +138,7 @@ def _run(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps(ans, ensure_ascii=False), flush=True)
             else:
-                _print_answer(ans)
+                _print_answer(ans, args.verbose)
         return 0
     if args.command == "summarize":
         summ = assistant.summarize(source=args.source, query=args.query, article=args.article).to_dict()

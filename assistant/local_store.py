@@ -73,6 +73,7 @@ log = logging.getLogger(__name__)
 DB_FILE = "store.sqlite"
 LEGACY_MANIFEST = "manifest.json"
 REBUILD_HINT = "rebuild it with `python -m assistant index --rebuild`"
+SENTENCE_VECTOR_DTYPE = np.float16  # a sentence vector is a ranking feature: half precision is plenty
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -87,6 +88,9 @@ CREATE INDEX IF NOT EXISTS passages_segment ON passages (segment);
 CREATE TABLE IF NOT EXISTS articles (source TEXT NOT NULL, article_id INTEGER NOT NULL, record TEXT NOT NULL,
                                      PRIMARY KEY (source, article_id));
 CREATE TABLE IF NOT EXISTS segments (id INTEGER PRIMARY KEY, file TEXT NOT NULL, rows INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sentence_vectors (source TEXT NOT NULL, key TEXT NOT NULL, vector BLOB NOT NULL,
+                                             PRIMARY KEY (source, key));
+CREATE INDEX IF NOT EXISTS sentence_vectors_key ON sentence_vectors (key);
 CREATE TABLE IF NOT EXISTS pending (source TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL,
                                     first_id INTEGER NOT NULL, count INTEGER NOT NULL);
@@ -231,6 +235,9 @@ class LocalStore:
                          for n, (p, key) in enumerate(zip(s.passages, s.vector_keys))])
                     self._db.execute("INSERT INTO changes (op, first_id, count) VALUES ('add', ?, ?)",
                                      (start, len(s.passages)))
+                    self._db.executemany("INSERT OR IGNORE INTO sentence_vectors VALUES (?, ?, ?)",
+                                         [(s.record.name, key, np.asarray(v, dtype=SENTENCE_VECTOR_DTYPE).tobytes())
+                                          for key, v in s.sentence_vectors.items()])
                     self._db.executemany("INSERT INTO articles VALUES (?, ?, ?)",
                                          [(a.source, a.article_id, json.dumps(a.to_dict(), ensure_ascii=False))
                                           for a in _article_records(s.passages)])
@@ -263,7 +270,8 @@ class LocalStore:
                                "WHERE name = ?", (name, name)).fetchone()
         if row is not None and row[1]:
             self._db.execute("INSERT INTO changes (op, first_id, count) VALUES ('del', ?, ?)", row)
-        for table, column in (("passages", "source"), ("articles", "source"), ("sources", "name")):
+        for table, column in (("passages", "source"), ("articles", "source"), ("sentence_vectors", "source"),
+                              ("sources", "name")):
             self._db.execute(f"DELETE FROM {table} WHERE {column} = ?", (name,))
 
     def _after_change(self, removed: np.ndarray, added: np.ndarray, vectors: np.ndarray) -> None:
@@ -534,6 +542,11 @@ class LocalStore:
                 if rows:
                     vectors = self._gather([r[1:] for r in rows])
                     out.update({r[0]: v for r, v in zip(rows, vectors)})
+                rest = [k for k in chunk if k not in out]
+                if rest:
+                    rows = self._db.execute("SELECT key, vector FROM sentence_vectors WHERE key IN "
+                                            f"({','.join('?' * len(rest))}) GROUP BY key", rest).fetchall()
+                    out.update({k: np.frombuffer(b, dtype=SENTENCE_VECTOR_DTYPE).astype(np.float32) for k, b in rows})
         return out
 
     def stats(self) -> StoreStats:

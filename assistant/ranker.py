@@ -74,7 +74,7 @@ class Ranker:
         """The score of each candidate of one question (higher: more likely right)."""
         if not features:
             return []
-        return [float(v) for v in self.booster.predict(relative(np.asarray(features, dtype=float)))]
+        return [float(v) for v in self.booster.predict(relative(np.asarray(features, dtype=float)), num_threads=1)]
 
     def save(self, path: Path, card: dict[str, Any]) -> None:
         """Write the model and its JSON card beside it."""
@@ -110,7 +110,7 @@ class Answerability:
 
     def probability(self, row: Sequence[float]) -> float:
         """The probability that the composed answer is really in the pages (:func:`adjusted`)."""
-        return adjusted(float(self.booster.predict(np.asarray([row], dtype=float))[0]), row)
+        return adjusted(float(self.booster.predict(np.asarray([row], dtype=float), num_threads=1)[0]), row)
 
     def save(self, path: Path, card: dict[str, Any]) -> None:
         """Write the model and its JSON card beside it."""

@@ -45,7 +45,7 @@ def rrf_fuse(dense: Sequence[int], sparse: Sequence[int], k: float = DEFAULT_SET
 def remove_near_duplicates(hits: list[Hit], threshold: float = DEFAULT_SETTINGS.near_duplicate_jaccard) -> list[Hit]:
     """Drop hits whose text nearly repeats a better-ranked hit (character-bigram Jaccard)."""
     kept: list[Hit] = []
-    grams: list[set[str]] = []
+    grams: list[frozenset[str]] = []
     for hit in hits:
         g = char_ngrams(hit.passage.text)
         if any(jaccard(g, other) >= threshold for other in grams):

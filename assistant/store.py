@@ -14,7 +14,7 @@ default). Every implementation passes ``tests/test_store.py``.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -84,13 +84,16 @@ Ranked = list[tuple[int, float]]  # (passage id, score), best first
 @dataclass(frozen=True)
 class NewSource:
     """A source to add: its record, decoded text, passages in order, a unit-length vector per
-    passage and each vector's content hash (see :meth:`Store.vectors_for`)."""
+    passage and each vector's content hash (see :meth:`Store.vectors_for`), and the vectors of
+    its sentences by content hash (answers read them as the dense feature of a sentence, so
+    that no sentence is embedded while a question waits)."""
 
     record: SourceFile
     text: str
     passages: Sequence[Passage]
     vectors: np.ndarray
     vector_keys: Sequence[str]
+    sentence_vectors: Mapping[str, np.ndarray] = field(default_factory=dict)
 
 
 class Store(Protocol):
@@ -153,8 +156,8 @@ class Store(Protocol):
         ...
 
     def vectors_for(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        """Stored vectors by content hash, for the keys that have one (re-indexing unchanged
-        text costs nothing)."""
+        """Stored passage and sentence vectors by content hash, for the keys that have one
+        (re-indexing unchanged text costs nothing; answers read sentence vectors here)."""
         ...
 
     def stats(self) -> StoreStats:

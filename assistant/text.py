@@ -19,7 +19,7 @@ import cn2an
 import jieba
 import opencc
 
-from .config import KEYWORDS_PER_ARTICLE
+from .config import KEYWORDS_PER_ARTICLE, NGRAM_CACHE
 
 jieba.setLogLevel(60)
 
@@ -236,10 +236,12 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-def char_ngrams(text: str, n: int = 2) -> set[str]:
-    """Character n-grams of the normalised text without spaces or punctuation."""
+@functools.lru_cache(maxsize=NGRAM_CACHE)
+def char_ngrams(text: str, n: int = 2) -> frozenset[str]:
+    """Character n-grams of the normalised text without spaces or punctuation (memoised:
+    the same passages and sentences come back question after question)."""
     t = "".join(ch for ch in normalize(text) if _TOKEN_OK.match(ch))
-    return {t[i : i + n] for i in range(max(len(t) - n + 1, 1))} if t else set()
+    return frozenset(t[i : i + n] for i in range(max(len(t) - n + 1, 1))) if t else frozenset()
 
 
 def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:

@@ -19,7 +19,7 @@ import gradio as gr
 
 from .answer import Answer
 from .citation import Citation
-from .config import STREAM_DELAY_S, SUPPORTED_SUFFIXES
+from .config import READ_CONCURRENCY, STREAM_DELAY_S, SUPPORTED_SUFFIXES
 from .core import Assistant
 from .errors import AssistantError
 from .progress import ProgressBar
@@ -294,6 +294,12 @@ def summarise_file(assistant: Assistant, name: str, number: float | None) -> tup
     return render_summary(summ), render_sources(assistant, [s.citation for s in summ.sentences])
 
 
+# Reading (questions, summaries, the library) runs side by side, up to READ_CONCURRENCY
+# requests of each endpoint at a time; changes to the index (uploads, removals) queue up one
+# at a time across both endpoints.
+WRITES: dict[str, Any] = {"concurrency_id": "index-writes", "concurrency_limit": 1}
+
+
 def build_demo(assistant: Assistant, upload_dir: Path) -> gr.Blocks:
     """The Gradio Blocks app over one assistant (launch it with ``css=CSS``)."""
     with gr.Blocks(title="新闻问答 · Chinese news assistant") as demo:
@@ -305,6 +311,7 @@ def build_demo(assistant: Assistant, upload_dir: Path) -> gr.Blocks:
             _library_tab(assistant, upload_dir, stats, sources)
         with gr.Tab("接口 API"):
             _api_tab(assistant)
+    demo.queue(default_concurrency_limit=READ_CONCURRENCY)
     return demo
 
 
@@ -360,9 +367,9 @@ def _library_tab(assistant: Assistant, upload_dir: Path, stats: gr.Markdown, sou
     read_btn.click(lambda n, a: read_view(assistant, n, a), [pick, art_no], reader, api_name="read")
     sum_btn.click(lambda n, a: summarise_file(assistant, n, a), [pick, art_no], [reader, sources],
                   api_name=False)  # type: ignore[arg-type]
-    del_btn.click(lambda n: remove(assistant, n), pick, up_status, api_name="remove").then(
+    del_btn.click(lambda n: remove(assistant, n), pick, up_status, api_name="remove", **WRITES).then(
         _refresh, None, [stats, table, pick], api_name=False)  # type: ignore[arg-type]
-    up_btn.click(_upload, uploader, up_status, api_name="upload").then(
+    up_btn.click(_upload, uploader, up_status, api_name="upload", **WRITES).then(
         _refresh, None, [stats, table, pick], api_name=False)  # type: ignore[arg-type]
 
 

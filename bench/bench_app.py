@@ -18,9 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start(index: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
+def start(index: Path, port: int, seeds: Path | None = None) -> tuple[subprocess.Popen[bytes], float]:
+    """Start ``app.py`` on ``index`` (built from ``seeds`` when absent); seconds until it serves."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--index", str(index)],
+    extra = ["--seeds", str(seeds)] if seeds is not None else []
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--index", str(index), *extra],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     for _ in range(1200):

@@ -29,10 +29,12 @@ class HashEmbedder:
     def __init__(self) -> None:
         self.calls = 0
         self.texts = 0
+        self.embedded: list[str] = []
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         self.calls += 1
         self.texts += len(texts)
+        self.embedded.extend(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             for gram in char_ngrams(text):

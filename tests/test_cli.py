@@ -46,6 +46,17 @@ def test_ask_json_follows_the_contract(index: Path) -> None:
     docs = {"page.txt": PAGE, "page-gbk.txt": PAGE.replace("忻州", "朔州")}
     assert c["source"] in docs and c["article"] == "阳泉新增公园"
     assert docs[c["source"]][c["start"]:c["end"]] == c["text"]
+    t = ans["timings"]
+    assert set(t) == {"embed_ms", "search_ms", "answer_ms", "total_ms"} and min(t.values()) >= 0
+    assert t["embed_ms"] > 0 and t["search_ms"] > 0
+    assert abs(t["embed_ms"] + t["search_ms"] + t["answer_ms"] - t["total_ms"]) <= 0.2
+
+
+def test_verbose_ask_prints_where_the_time_went(index: Path) -> None:
+    done = run("-v", "ask", "阳泉市今年新增城市公园几个？", "--index", str(index))
+    assert done.returncode == 0, done.stderr
+    line = next(ln for ln in done.stdout.splitlines() if ln.startswith("耗时 timings:"))
+    assert all(f"{step} " in line for step in ("embed", "search", "answer", "total"))
 
 
 def test_ask_a_file_of_questions_one_json_line_each(index: Path, tmp_path: Path) -> None:

@@ -36,6 +36,20 @@ def test_empty_and_huge_questions_are_refused(tmp_path: Path, hash_embedder) -> 
         assistant.ask("问" * 1000)
 
 
+def test_a_question_reports_its_timings_and_reads_stored_sentence_vectors(tmp_path: Path, hash_embedder) -> None:
+    assistant = Assistant(tmp_path / "idx", embedder=hash_embedder)
+    assistant.add_file("page.txt", PAGE, tmp_path / "uploads")
+    before = list(hash_embedder.embedded)
+    ans = assistant.ask("忻州市今年新建滑雪场几座？")
+    assert ans.found and ans.short_answer == "2座"
+    assert hash_embedder.embedded[len(before):] == ["忻州市今年新建滑雪场几座？"]  # sentences were stored at indexing
+    t = ans.timings
+    assert t is not None and t.total_ms >= max(t.embed_ms, t.search_ms, t.answer_ms) and t.embed_ms > 0
+    assert abs(t.embed_ms + t.search_ms + t.answer_ms - t.total_ms) <= 0.2
+    assert ans.to_dict()["timings"] == {"embed_ms": t.embed_ms, "search_ms": t.search_ms,
+                                        "answer_ms": t.answer_ms, "total_ms": t.total_ms}
+
+
 class OtherModel:
     """A second deterministic "model" (a different id and dimension) for the re-embed test."""
 

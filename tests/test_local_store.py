@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from assistant import Assistant
+from assistant.embedding import content_hash
 from assistant.errors import IndexFolderError
 from assistant.local_store import LocalStore
 from assistant.store import block_key
@@ -43,8 +44,12 @@ def test_incremental_add_change_delete_and_embedding_cache(tmp_path: Path, hash_
     (docs / "c.txt").write_text("## 新闻\n\n本报讯 忻州市举办活动。", encoding="utf-8")
     changed = assistant.index([docs])
     assert changed.updated == ["b.txt"] and changed.added == ["c.txt"]
-    # only the changed paragraph and the new file were embedded (the rest came from the cache)
-    assert hash_embedder.texts - embedded == 2
+    # only the changed paragraph and the new file were embedded, each passage with its one
+    # sentence (the rest came from the stored vectors)
+    assert hash_embedder.texts - embedded == 4
+    changed_text = next(p for p in assistant.store.source_passages("b.txt") if "晋城" in p.text)
+    sentence_key = content_hash(hash_embedder.id, changed_text.sentences[0].text)
+    assert sentence_key in assistant.store.vectors_for([sentence_key])
 
     (docs / "a.txt").unlink()
     removed = assistant.index([docs])
@@ -96,15 +101,15 @@ def _write_format_1(folder: Path, store: LocalStore) -> None:
 def test_an_index_of_the_previous_format_is_migrated(tmp_path: Path, hash_embedder,
                                                      caplog: pytest.LogCaptureFixture) -> None:
     docs, assistant = _indexed_page(tmp_path, hash_embedder)
-    before = assistant.ask("大同市新增公园几个？").to_dict()
+    before = {**assistant.ask("大同市新增公园几个？").to_dict(), "timings": None}
     _write_format_1(tmp_path / "old", assistant.store)
-    embedded = hash_embedder.texts
-    Assistant(tmp_path / "idx", embedder=hash_embedder).ask("大同市新增公园几个？")
-    asking = hash_embedder.texts - embedded
+    embedded = len(hash_embedder.embedded)
     migrated = Assistant(tmp_path / "old", embedder=hash_embedder)
-    assert migrated.ask("大同市新增公园几个？").to_dict() == before
+    assert {**migrated.ask("大同市新增公园几个？").to_dict(), "timings": None} == before
     assert "migrated the index" in caplog.text
-    assert hash_embedder.texts == embedded + 2 * asking  # the vectors came along: nothing was re-embedded
+    # the passage vectors came along; format 1 kept no sentence vectors, so sentences are embedded on demand
+    passages = {p.search_text for p in migrated.store.source_passages("a.txt")}
+    assert not passages & set(hash_embedder.embedded[embedded:])
     assert not (tmp_path / "old" / "passages.jsonl").exists() and (tmp_path / "old" / "store.sqlite").exists()
 
 
