@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-from assistant.candidates import FEATURES, candidates
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant.candidates import FEATURES, _common, candidates
 from assistant.chunking import Passage, Sentence
+from assistant.config import FEATURE_TEXT_CHARS
 from assistant.question import analyse
 from assistant.ranker import load_rankers
 from assistant.search import Hit
@@ -33,3 +37,20 @@ def test_the_sentence_that_answers_ranks_first() -> None:
     cands = candidates(analyse("太原市今年新建学校多少所？"), [hit])
     scores = load_rankers().sentence.score([list(c.features) for c in cands])
     assert "12所" in cands[max(range(len(cands)), key=scores.__getitem__)].sentence.text
+
+
+def _common_by_table(question: str, text: str) -> tuple[float, float]:
+    """The textbook dynamic programme for what ``_common`` counts bit-parallel."""
+    text = text[:FEATURE_TEXT_CHARS]
+    lcs = [[0] * (len(text) + 1) for _ in range(len(question) + 1)]
+    run = [[0] * (len(text) + 1) for _ in range(len(question) + 1)]
+    for i, qc in enumerate(question, 1):
+        for j, tc in enumerate(text, 1):
+            lcs[i][j] = lcs[i - 1][j - 1] + 1 if qc == tc else max(lcs[i - 1][j], lcs[i][j - 1])
+            run[i][j] = run[i - 1][j - 1] + 1 if qc == tc else 0
+    return lcs[-1][-1] / len(question), max(map(max, run)) / len(question)
+
+
+@given(st.text(alphabet="ab山西5，", min_size=1, max_size=20), st.text(alphabet="ab山西5，", min_size=1, max_size=320))
+def test_common_runs_match_the_dynamic_programme(question: str, text: str) -> None:
+    assert _common(question, text) == _common_by_table(question, text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,6 @@ def test_rendering_escapes_hostile_text() -> None:
 @pytest.fixture(scope="module")
 def app(seeds_assistant: Assistant, tmp_path_factory: pytest.TempPathFactory):
     demo = build_demo(seeds_assistant, tmp_path_factory.mktemp("uploads"))
-    demo.queue()
     _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True, css=CSS)
     yield url
     demo.close()
@@ -42,6 +42,29 @@ def test_ask_and_follow_up_through_the_api(client) -> None:
     assert ans["citations"][0]["source"] == "001_f0849b058b181496.txt"
     follow = client.predict("第三件是什么", '["山西2026年15件民生实事是什么"]', api_name="/ask")
     assert "内镜检查3万名" in follow["answer"]
+
+
+@pytest.mark.slow
+def test_questions_are_answered_side_by_side(app: str, seeds_assistant: Assistant,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from gradio_client import Client
+
+    released = threading.Event()
+    ask = seeds_assistant.ask
+
+    def slow_ask(question: str, *args, **kwargs) -> Answer:
+        if question == "慢问题":  # a question that takes until it is released
+            released.wait(timeout=60)
+        return ask(question, *args, **kwargs)
+
+    monkeypatch.setattr(seeds_assistant, "ask", slow_ask)
+    first = Client(app, verbose=False).submit("慢问题", "[]", api_name="/ask")
+    try:
+        second = Client(app, verbose=False).predict("山西5G基站数量达到多少？", "[]", api_name="/ask")
+        assert "11.5万个" in second["answer"] and not first.done()  # answered while the first still waits
+    finally:
+        released.set()
+    assert first.result(timeout=60)["question"] == "慢问题"
 
 
 @pytest.mark.slow
