@@ -169,20 +169,15 @@ class FastE5:
         self._type = torch.from_numpy(w.f32("emb.type")[:h].copy())
         self._emb_ln = self._pair("emb.ln")
 
-        def matrix(name: str, rows: int) -> Any:
-            return torch.from_numpy(dequantize(w.q4_blocks(name), rows)).to(dtype)
+        def linear(names: str, layer: int, rows: int) -> tuple[Any, Any]:
+            """A layer's weight and bias in the engine's precision (``names`` "qkv": the three fused)."""
+            weight = np.concatenate([dequantize(w.q4_blocks(f"l{layer}.{x}.w"), rows) for x in names.split()])
+            bias = np.concatenate([w.f32(f"l{layer}.{x}.b") for x in names.split()])
+            return torch.from_numpy(weight).to(dtype), torch.from_numpy(bias.copy()).to(dtype)
 
-        self._layers = []
-        for i in range(w.layers):
-            qkv = torch.cat([matrix(f"l{i}.{x}.w", h) for x in "qkv"])
-            qkv_b = torch.from_numpy(np.concatenate([w.f32(f"l{i}.{x}.b") for x in "qkv"]))
-            self._layers.append({
-                "qkv": (qkv, qkv_b.to(dtype)),
-                "ao": (matrix(f"l{i}.ao.w", h), torch.from_numpy(w.f32(f"l{i}.ao.b").copy()).to(dtype)),
-                "fi": (matrix(f"l{i}.fi.w", w.ffn), torch.from_numpy(w.f32(f"l{i}.fi.b").copy()).to(dtype)),
-                "fo": (matrix(f"l{i}.fo.w", h), torch.from_numpy(w.f32(f"l{i}.fo.b").copy()).to(dtype)),
-                "aln": self._pair(f"l{i}.aln"), "oln": self._pair(f"l{i}.oln"),
-            })
+        self._layers = [{"qkv": linear("q k v", i, h), "ao": linear("ao", i, h), "fi": linear("fi", i, w.ffn),
+                         "fo": linear("fo", i, h), "aln": self._pair(f"l{i}.aln"), "oln": self._pair(f"l{i}.oln")}
+                        for i in range(w.layers)]
         self._tokenizer = Tokenizer(models.Unigram(list(zip(w.pieces, w.scores.tolist())), unk_id=w.unk,
                                                    byte_fallback=False))
         self._table = str.maketrans(w.normalize)
@@ -228,11 +223,9 @@ class FastE5:
         return out / np.maximum(norms, 1e-12)
 
     def _embeddings(self, ids: np.ndarray) -> Any:
-        blocks = self._word[ids.reshape(-1)]
-        scale = blocks[:, :, :2].copy().view(np.float16).astype(np.float32)
-        nibbles = blocks[:, :, 2:]
-        values = np.concatenate([nibbles & 0x0F, nibbles >> 4], axis=2).astype(np.float32) - 8.0
-        return self._torch.from_numpy((values * scale).reshape(*ids.shape, self.dim))
+        rows = ids.reshape(-1)
+        blocks = self._word[rows].reshape(-1, BLOCK_BYTES)
+        return self._torch.from_numpy(dequantize(blocks, len(rows)).reshape(*ids.shape, self.dim))
 
     def _forward(self, batch: list[list[int]]) -> np.ndarray:
         torch = self._torch
