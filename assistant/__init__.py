@@ -17,7 +17,7 @@ from .chunking import Passage, Sentence
 from .citation import Citation
 from .config import DEFAULT_SETTINGS, Settings
 from .core import Assistant, Stats
-from .errors import AssistantError, DocumentError, IndexFolderError, ModelError, QueryError
+from .errors import AssistantError, DocumentError, IndexFolderError, ModelError, QueryError, StoreError
 from .ingest import IndexReport
 from .ranker import Ranker, Rankers, load_rankers
 from .store import ArticleRecord
@@ -41,6 +41,7 @@ __all__ = [
     "Sentence",
     "Settings",
     "Stats",
+    "StoreError",
     "Summary",
     "SummarySentence",
     "load_rankers",

@@ -30,11 +30,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log which model loads, and more")
     sub = parser.add_subparsers(dest="command", required=True)
     default_index = Path(os.environ.get("ASSISTANT_INDEX", DEFAULT_INDEX_DIR))
+    store_help = ("where the index lives: milvus-lite:PATH.db, milvus://HOST:PORT or local:DIR "
+                  "(default: the local --index folder; or ASSISTANT_STORE)")
 
     p = sub.add_parser("index", help="index files and folders (incremental)")
     p.add_argument("paths", nargs="*", type=Path, default=[DEFAULT_SEEDS_DIR])
     p.add_argument("--index", type=Path, default=default_index)
     p.add_argument("--rebuild", action="store_true", help="start the index over")
+    p.add_argument("--store", default=os.environ.get("ASSISTANT_STORE"), help=store_help)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
     p = sub.add_parser("ask", help="answer a question (or a file of questions)")
@@ -42,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", type=Path, help="JSONL file, one {\"question\": …} a line")
     p.add_argument("--index", type=Path, default=default_index)
     p.add_argument("--k", type=int, default=5)
+    p.add_argument("--history", help="earlier questions of the chat, as a JSON list, for a follow-up")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--store", default=os.environ.get("ASSISTANT_STORE"), help=store_help)
 
     p = sub.add_parser("summarize", help="summarise a file or a topic")
     group = p.add_mutually_exclusive_group(required=True)
@@ -51,16 +56,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--article", type=int, help="with --source: one article number (from `articles`)")
     p.add_argument("--index", type=Path, default=default_index)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--store", default=os.environ.get("ASSISTANT_STORE"), help=store_help)
 
     p = sub.add_parser("articles", help="list the indexed articles")
     p.add_argument("--index", type=Path, default=default_index)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--store", default=os.environ.get("ASSISTANT_STORE"), help=store_help)
 
     p = sub.add_parser("eval", help="measure retrieval and answers on a question file")
     p.add_argument("file", type=Path)
     p.add_argument("--index", type=Path, help="index to ask (SQuAD files get their own by default)")
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--out", type=Path, help="write every answer as JSONL here")
+    p.add_argument("--store", default=os.environ.get("ASSISTANT_STORE"), help=store_help + "; a SQuAD "
+                   "file's contexts are indexed there")
 
     p = sub.add_parser("train", help="learn the answer models on SQuAD-format sets (cross-validated)")
     p.add_argument("files", type=Path, nargs="+")
@@ -69,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds-index", type=Path, default=default_index)
     p.add_argument("--out", type=Path, default=RANKER_DIR, help="folder for the models and their JSON cards")
     p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--store", default=os.environ.get("ASSISTANT_STORE"), help=store_help + " (of the seeds)")
     return parser
 
 
@@ -114,7 +124,7 @@ def _run(args: argparse.Namespace) -> int:
         return _eval(args)
     if args.command == "train":
         return _train(args)
-    assistant = Assistant(args.index, args.models)
+    assistant = Assistant(args.index, args.models, store_uri=args.store)
     if args.command == "index":
         report = _index(assistant, args.paths, args.rebuild, quiet=args.json)
         summary = {k: v for k, v in vars(report).items()}
@@ -122,19 +132,20 @@ def _run(args: argparse.Namespace) -> int:
             print(json.dumps(summary, ensure_ascii=False))
         else:
             print(f"indexed {len(report.added)} new, {len(report.updated)} changed, {len(report.removed)} removed, "
-                  f"{len(report.unchanged)} unchanged files; {report.passages} passages in {args.index} "
+                  f"{len(report.unchanged)} unchanged files; {report.passages} passages in {assistant.location} "
                   f"({report.seconds:.1f} s, model {assistant.embedder.id})")
         for err in report.errors:
             print(f"skipped: {err}", file=sys.stderr)
         return 1 if report.errors and not (report.added or report.updated or report.unchanged) else 0
     if not assistant.exists():
-        raise QueryError(f"No index in {args.index}: run `python -m assistant index` first.")
+        raise QueryError(f"No index in {assistant.location}: run `python -m assistant index` first.")
     if args.command == "ask":
         if bool(args.question) == bool(args.questions):
             raise QueryError("Give one question, or --questions FILE.")
         questions = [args.question] if args.question else [e.question for e in load_examples(args.questions)[0]]
+        history = _history(args.history)
         for q in questions:
-            ans = assistant.ask(q, k=args.k).to_dict()
+            ans = assistant.ask(q, k=args.k, history=history).to_dict()
             if args.json:
                 print(json.dumps(ans, ensure_ascii=False), flush=True)
             else:
@@ -163,19 +174,34 @@ def _run(args: argparse.Namespace) -> int:
     raise QueryError(f"unknown command {args.command}")
 
 
-def _open_for(file: Path, index_dir: Path | None, models: Path) -> tuple[Assistant, list[Example]]:
-    """An assistant to evaluate ``file`` on: a SQuAD file's contexts get their own index."""
+def _history(raw: str | None) -> list[str]:
+    """``--history``: a JSON list of earlier questions."""
+    if not raw:
+        return []
+    try:
+        history = json.loads(raw)
+    except ValueError as exc:
+        raise QueryError(f"--history must be a JSON list of questions ({exc}).") from exc
+    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+        raise QueryError("--history must be a JSON list of questions, e.g. '[\"山西15件民生实事是什么\"]'.")
+    return history
+
+
+def _open_for(file: Path, index_dir: Path | None, models: Path,
+              store: str | None = None) -> tuple[Assistant, list[Example]]:
+    """An assistant to evaluate ``file`` on: a SQuAD file's contexts get their own index
+    (in ``store`` when one is named)."""
     examples, contexts = load_examples(file)
     if contexts:
         own_index, docs = squad_folders(file)
         write_contexts(contexts, docs)
-        assistant = Assistant(index_dir or own_index, models)
+        assistant = Assistant(index_dir or own_index, models, store_uri=store)
         _index(assistant, [docs])
         return assistant, examples
     index_dir = index_dir or Path(os.environ.get("ASSISTANT_INDEX", DEFAULT_INDEX_DIR))
-    assistant = Assistant(index_dir, models)
+    assistant = Assistant(index_dir, models, store_uri=store)
     if not assistant.exists():
-        raise QueryError(f"No index in {index_dir}: run `python -m assistant index` first.")
+        raise QueryError(f"No index in {assistant.location}: run `python -m assistant index` first.")
     return assistant, examples
 
 
@@ -188,7 +214,7 @@ def _train(args: argparse.Namespace) -> int:
         sets.append(collect(file.stem, assistant, [e for e in examples if e.question.strip()]))
         sources.append(file)
     if args.seeds:
-        seeds = [_open_for(file, args.seeds_index, args.models) for file in args.seeds]
+        seeds = [_open_for(file, args.seeds_index, args.models, args.store) for file in args.seeds]
         sets.append(collect("seeds", seeds[0][0], [e for _, examples in seeds for e in examples], learn_rankers=False))
         sources.extend(args.seeds)
     try:
@@ -201,7 +227,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    assistant, examples = _open_for(args.file, args.index, args.models)
+    assistant, examples = _open_for(args.file, args.index, args.models, args.store)
     answers = []
     t0 = time.perf_counter()
     out = args.out.open("w", encoding="utf-8") if args.out else None

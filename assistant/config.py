@@ -43,6 +43,10 @@ SMALL_SEGMENT_ROWS = 50_000  # vector segments smaller than this are merged…
 MERGE_SEGMENTS = 8  # …once there are this many of them
 PASSAGE_CACHE = 20_000  # passages kept decoded in memory
 TANTIVY_HEAP_BYTES = 50_000_000  # tantivy's indexing memory per write
+MILVUS_CONNECT_SECONDS = 5.0  # a Milvus server that does not answer in this long is reported unreachable
+MILVUS_BATCH_ROWS = 1000  # rows per Milvus insert, get or query page
+MILVUS_LITE_FLUSH_ROWS = 2000  # milvus-lite: seal the memtable at this many rows (BM25 statistics are per segment)
+MILVUS_OVERFETCH = 16  # extra hits asked of Milvus, for rows of a change in flight that are filtered out
 
 # ----------------------------------------------------------------------------- search
 

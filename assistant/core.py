@@ -29,11 +29,11 @@ from .config import (
 from .embedding import Embedder, QueryCache, content_hash, load_embedder
 from .errors import DocumentError, QueryError
 from .ingest import IndexReport, Progress, copy_reembedded, index_files, no_progress, store_upload
-from .local_store import LocalStore, replace_folder, store_exists
 from .question import followup_topic, pos_words, resolve_followup
 from .ranker import Rankers, load_rankers
 from .search import Hit, hybrid_search
 from .store import ArticleRecord, DocumentTexts, Scope, Store, block_key
+from .stores import StoreLocation, open_store, rebuild_store, store_exists, store_location
 from .summary import Summary, summarize_passages, summarize_topic
 from .text import tokenize
 
@@ -56,21 +56,25 @@ class Stats:
 
 
 class Assistant:
-    """Question answering and summaries over one index folder.
+    """Question answering and summaries over one index (a local folder, or Milvus).
 
     Args:
-        index_dir: where the index lives (created on first :meth:`index`).
+        index_dir: the local index folder (created on first :meth:`index`), used when no
+            ``store_uri`` names another store.
         models_file: ``models.txt`` naming the embedding model.
         settings: tunable defaults.
         embedder: an already loaded model (tests share one); loaded lazily otherwise.
         rankers: the learned answer rankers; the shipped ones are loaded lazily otherwise.
-        store: an already open store (the local store in ``index_dir`` is opened otherwise).
+        store: an already open store (the one the location names is opened otherwise).
+        store_uri: ``milvus-lite:PATH.db``, ``milvus://HOST:PORT`` or ``local:DIR`` (see
+            :func:`~assistant.stores.store_location`); None: ``index_dir``.
     """
 
     def __init__(self, index_dir: Path, models_file: Path = DEFAULT_MODELS_FILE,
                  settings: Settings = DEFAULT_SETTINGS, embedder: Embedder | None = None,
-                 rankers: Rankers | None = None, store: Store | None = None) -> None:
+                 rankers: Rankers | None = None, store: Store | None = None, store_uri: str | None = None) -> None:
         self.index_dir = Path(index_dir)
+        self.location: StoreLocation = store_location(store_uri, self.index_dir)
         self.models_file = Path(models_file)
         self.settings = settings
         self._embedder = embedder
@@ -100,31 +104,28 @@ class Assistant:
         """The open store (created empty on first use); re-embedded when it was built with
         another model."""
         if self._store is None:
-            store = LocalStore.open(self.index_dir, self.embedder.id, self.embedder.dim)
+            store = open_store(self.location, self.embedder.id, self.embedder.dim)
             if store.embedder_id != self.embedder.id:
                 log.warning("index was built with %s; re-embedding with %s", store.embedder_id, self.embedder.id)
                 self._rebuild(lambda new: copy_reembedded(store, new, self.embedder, self.settings), store)
-                store = LocalStore.open(self.index_dir)
+                store = open_store(self.location)
             self._store = store
         return self._store
 
     def _rebuild(self, fill: Callable[[Store], None], current: Store | None) -> None:
-        """Fill a new store beside the index folder, then put it in the folder's place (a
-        crash before the swap leaves the old index)."""
-        tmp = self.index_dir.with_name(f".{self.index_dir.name}.new-{time.time_ns()}")
-        new = LocalStore.open(tmp, self.embedder.id, self.embedder.dim)
-        try:
-            fill(new)
-        finally:
-            new.close()
-        if current is not None:
-            current.close()
-        self._store = None
-        replace_folder(tmp, self.index_dir)
+        """Fill a new store beside the current one, then put it in its place (a crash before
+        the swap leaves the old index)."""
+
+        def close_current() -> None:
+            if current is not None:
+                current.close()
+            self._store = None
+
+        rebuild_store(self.location, self.embedder.id, self.embedder.dim, fill, close_current)
 
     def exists(self) -> bool:
-        """Whether an index has been written to the folder."""
-        return store_exists(self.index_dir)
+        """Whether an index has been written there."""
+        return store_exists(self.location)
 
     def warm_up(self) -> None:
         """Load the index, the model, the rankers and jieba's tagger now, so that the first
@@ -319,7 +320,7 @@ class Assistant:
     def stats(self) -> Stats:
         """Files, articles and passages indexed, and the model in use."""
         s = self.store.stats()
-        return Stats(s.sources, s.articles, s.passages, self.embedder.id, str(self.index_dir))
+        return Stats(s.sources, s.articles, s.passages, self.embedder.id, str(self.location))
 
     def close(self) -> None:
         """Close the store (a later call opens it again)."""

@@ -6,7 +6,8 @@ Exception tree::
     ├── DocumentError              a file cannot be read, decoded or parsed
     ├── IndexFolderError           the index folder is missing, corrupt or from another version
     ├── ModelError                 no embedding model could be loaded
-    └── QueryError                 a question or command argument is unusable
+    ├── QueryError                 a question or command argument is unusable
+    └── StoreError                 the store's server cannot be reached or refuses a change
 
 The UI turns these into ``gr.Error`` messages and the CLI into one line on stderr with a
 non-zero exit; neither shows a traceback.
@@ -35,4 +36,8 @@ class QueryError(AssistantError):
     """A question, file name or option given by the user cannot be used."""
 
 
-__all__ = ["AssistantError", "DocumentError", "IndexFolderError", "ModelError", "QueryError"]
+class StoreError(AssistantError):
+    """The store cannot be reached (a Milvus server that does not answer) or used."""
+
+
+__all__ = ["AssistantError", "DocumentError", "IndexFolderError", "ModelError", "QueryError", "StoreError"]

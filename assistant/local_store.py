@@ -62,7 +62,7 @@ from .store import (
     Scope,
     SourceFile,
     StoreStats,
-    article_record,
+    article_records,
     article_text,
     block_key,
 )
@@ -240,7 +240,7 @@ class LocalStore:
                                           for key, v in s.sentence_vectors.items()])
                     self._db.executemany("INSERT INTO articles VALUES (?, ?, ?)",
                                          [(a.source, a.article_id, json.dumps(a.to_dict(), ensure_ascii=False))
-                                          for a in _article_records(s.passages)])
+                                          for a in article_records(s.passages)])
                     row += len(s.passages)
                 self._db.execute("UPDATE meta SET value = ? WHERE key = 'next_id'", (str(first + len(vectors)),))
             for name, mark in marks.items():
@@ -713,13 +713,6 @@ def _scope_sql(scope: Scope) -> tuple[str, tuple[Any, ...]]:
         clauses.append("source = ? AND article_id = ?")
         args.extend(scope.article)
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", tuple(args)
-
-
-def _article_records(passages: Sequence[Passage]) -> list[ArticleRecord]:
-    groups: dict[int, list[Passage]] = {}
-    for p in passages:
-        groups.setdefault(p.article_id, []).append(p)
-    return [article_record(ps, []) for _, ps in sorted(groups.items())]
 
 
 # ---------------------------------------------------------------------- the previous format

@@ -8,7 +8,8 @@ passage. A change (adding, replacing or deleting a source) is one commit: reader
 state before it or after it, never half of it.
 
 Implementations: :class:`~assistant.local_store.LocalStore` (SQLite + FAISS + tantivy, the
-default). Every implementation passes ``tests/test_store.py``.
+default) and :class:`~assistant.milvus_store.MilvusStore` (a Milvus cluster or milvus-lite).
+Every implementation passes ``tests/test_store.py``.
 """
 
 from __future__ import annotations
@@ -201,6 +202,15 @@ def article_record(passages: Sequence[Passage], keywords: list[str]) -> ArticleR
     first = passages[0]
     return ArticleRecord(first.source, first.article_id, first.article, keywords,
                          first.sentences[0].text if first.sentences else first.text, len(passages))
+
+
+def article_records(passages: Sequence[Passage]) -> list[ArticleRecord]:
+    """The records of a source's articles, from its passages (in order); keywords are left
+    to the first listing."""
+    groups: dict[int, list[Passage]] = {}
+    for p in passages:
+        groups.setdefault(p.article_id, []).append(p)
+    return [article_record(ps, []) for _, ps in sorted(groups.items())]
 
 
 def article_text(passages: Sequence[Passage]) -> str:

@@ -393,10 +393,11 @@ def _api_tab(assistant: Assistant) -> None:
     api_arts.click(lambda: [a.to_dict() for a in assistant.articles()], None, api_out, api_name="articles")
 
 
-def open_assistant(index_dir: Path, seeds_dir: Path) -> Assistant:
-    """Open the index, building it from ``seeds_dir`` with a progress bar when it does not
-    exist yet (and picking up added, changed or deleted seed files when it does)."""
-    assistant = Assistant(index_dir)
+def open_assistant(index_dir: Path, seeds_dir: Path, store_uri: str | None = None) -> Assistant:
+    """Open the index (the local folder, or the store ``store_uri`` names), building it from
+    ``seeds_dir`` with a progress bar when it does not exist yet (and picking up added,
+    changed or deleted seed files when it does)."""
+    assistant = Assistant(index_dir, store_uri=store_uri)
     with ProgressBar("indexing" if not assistant.exists() else "checking index") as bar:
         report = assistant.index([seeds_dir] if seeds_dir.exists() else [], bar)
     for err in report.errors:

@@ -1,6 +1,6 @@
 """An archive of N passages: how the store grows, opens and answers, beside two peers.
 
-    python bench/bench_scale.py --passages 100000 [--json] [--no-peers]
+    python bench/bench_scale.py --passages 100000 [--json] [--no-peers] [--store milvus-lite]
 
 Pages are made of real Chinese text: sentences of the seed pages, the CMRC 2018 trial set and
 the DRCD dev set (in simplified script), recombined into passages of 2–4 consecutive
@@ -43,7 +43,7 @@ from assistant.config import DEFAULT_MODELS_FILE, INDEX_CACHE_DIR  # noqa: E402
 from assistant.embedding import Embedder, content_hash, load_embedder  # noqa: E402
 from assistant.evaluate import load_examples  # noqa: E402
 from assistant.ingest import batched_embed  # noqa: E402
-from assistant.store import NewSource, SourceFile  # noqa: E402
+from assistant.store import NewSource, SourceFile, Store  # noqa: E402
 from assistant.text import sentence_spans, simplified, tokenize  # noqa: E402
 
 SETS = [ROOT.parent / "shared" / "data" / "cmrc2018" / "cmrc2018_trial.json",
@@ -175,14 +175,23 @@ def memo_tokenize(text: str) -> list[str]:
 
 # ---------------------------------------------------------------------- our store
 
-def build(folder: Path, pool: list[list[str]], vectors: np.ndarray, n: int, embedder: Embedder,
-          corpus: list[NewSource] | None) -> dict[str, Any]:
-    """Build the archive with the local store (keeping its pages in ``corpus`` for the peers,
-    if given); time bulk adds, one real page added, removed."""
-    from assistant.ingest import add_parsed, parse_source
+def open_store(kind: str, folder: Path, embedder_id: str | None = None, dim: int | None = None) -> Store:
+    """The store under test: the local one in ``folder``, or milvus-lite in ``folder``.db."""
     from assistant.local_store import LocalStore
+    from assistant.milvus_store import MilvusStore
 
-    store = LocalStore.open(folder, embedder.id, embedder.dim, tokenizer=memo_tokenize)
+    if kind == "milvus-lite":
+        return MilvusStore.open(f"milvus-lite:{folder}.db", embedder_id, dim, tokenizer=memo_tokenize)
+    return LocalStore.open(folder, embedder_id, dim, tokenizer=memo_tokenize)
+
+
+def build(folder: Path, pool: list[list[str]], vectors: np.ndarray, n: int, embedder: Embedder,
+          corpus: list[NewSource] | None, kind: str = "local") -> dict[str, Any]:
+    """Build the archive in the store of ``kind`` (keeping its pages in ``corpus`` for the
+    peers, if given); time bulk adds, one real page added, removed."""
+    from assistant.ingest import add_parsed, parse_source
+
+    store = open_store(kind, folder, embedder.id, embedder.dim)
     t0 = time.perf_counter()
     batch: list[NewSource] = []
     for page in pages(pool, vectors, n, embedder.id):
@@ -224,25 +233,24 @@ def build(folder: Path, pool: list[list[str]], vectors: np.ndarray, n: int, embe
             "add_page_kb": round(len(raw) / 1024, 1), "remove_page_s": round(remove_s, 3)}
 
 
-def measure(folder: Path, questions_file: Path) -> dict[str, Any]:
+def measure(folder: Path, questions_file: Path, kind: str = "local") -> dict[str, Any]:
     """In a fresh process: open the archive, then time search and ask (see ``--measure``)."""
-    out = subprocess.run([sys.executable, __file__, "--measure", str(folder), str(questions_file)],
+    out = subprocess.run([sys.executable, __file__, "--store", kind, "--measure", str(folder), str(questions_file)],
                          capture_output=True, text=True, check=False)
     if out.returncode:
         raise SystemExit(f"the measuring process failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def measure_here(folder: Path, questions_file: Path) -> dict[str, Any]:
+def measure_here(folder: Path, questions_file: Path, kind: str = "local") -> dict[str, Any]:
     """Open the archive cold, then search and ask every question; report timings and memory."""
     from assistant import Assistant
-    from assistant.local_store import LocalStore
     from assistant.search import hybrid_search
 
     questions = json.loads(questions_file.read_text(encoding="utf-8"))
     query_vectors = np.load(questions_file.with_suffix(".npy"))
     t0 = time.perf_counter()
-    store = LocalStore.open(folder)
+    store = open_store(kind, folder)
     store.dense_search(query_vectors[0], 1)
     store.lexical_search(tokenize(questions[0]), 1)
     open_s = time.perf_counter() - t0
@@ -351,12 +359,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         folder = Path(tmp) / "archive"
         with_peers = args.peers and args.passages <= args.peers_max
         corpus: list[NewSource] = []
-        report |= build(folder, pool, vectors, args.passages, embedder, corpus if with_peers else None)
-        report["disk_mb"] = round(disk_mb(folder), 1)
+        report["store"] = args.store
+        report |= build(folder, pool, vectors, args.passages, embedder, corpus if with_peers else None, args.store)
+        report["disk_mb"] = round(disk_mb(folder if args.store == "local" else folder.with_suffix(".db")), 1)
         qfile = Path(tmp) / "questions.json"
         qfile.write_text(json.dumps(asked, ensure_ascii=False), encoding="utf-8")
         np.save(qfile.with_suffix(".npy"), query_vectors)
-        report |= measure(folder, qfile)
+        report |= measure(folder, qfile, args.store)
         report["peers"] = {}
         if with_peers:
             for name, peer in PEERS.items():
@@ -378,10 +387,11 @@ def main() -> None:
     parser.add_argument("--no-peers", dest="peers", action="store_false")
     parser.add_argument("--peers-max", type=int, default=200_000)
     parser.add_argument("--workdir", type=Path, default=None, help="where the archive is built (a temp folder)")
+    parser.add_argument("--store", choices=["local", "milvus-lite"], default="local", help="the store measured")
     parser.add_argument("--measure", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure_here(*args.measure)))
+        print(json.dumps(measure_here(*args.measure, args.store)))
         return
     report = run(args)
     if args.json:

@@ -89,3 +89,27 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path, index: Path) -> N
     (binary / "x.txt").write_bytes(bytes(range(256)) * 30)
     bad = run("index", str(binary), "--index", str(tmp_path / "idx2"), "--json")
     assert bad.returncode == 1 and "binary" in bad.stderr and "Traceback" not in bad.stderr
+    unreachable = run("ask", "问题", "--store", "milvus://127.0.0.1:9")
+    assert unreachable.returncode == 2 and "Traceback" not in unreachable.stderr
+    assert unreachable.stderr.strip().splitlines() == [unreachable.stderr.strip()]
+    assert "milvus://127.0.0.1:9" in unreachable.stderr
+    history = run("ask", "第二个呢", "--history", "not json", "--index", str(index))
+    assert history.returncode == 2 and "--history" in history.stderr and "Traceback" not in history.stderr
+
+
+def test_every_command_reads_and_writes_a_milvus_lite_store(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "page.txt").write_text(PAGE, encoding="utf-8")
+    store = f"milvus-lite:{tmp_path}/news.db"
+    done = run("index", str(docs), "--store", store, "--json")
+    assert done.returncode == 0 and json.loads(done.stdout)["added"] == ["page.txt"], done.stderr
+    ans = json.loads(run("ask", "阳泉市今年新增城市公园几个？", "--store", store, "--json").stdout)
+    assert ans["found"] and "3个" in ans["answer"] and ans["citations"][0]["source"] == "page.txt"
+    follow = json.loads(run("ask", "面积多大？", "--history", json.dumps(["阳泉市今年新增城市公园几个？"]),
+                            "--store", store, "--json").stdout)
+    assert "12公顷" in follow["answer"]
+    articles = json.loads(run("articles", "--store", store, "--json").stdout)
+    assert [a["title"] for a in articles] == ["忻州新建滑雪场", "阳泉新增公园"]
+    summary = json.loads(run("summarize", "--source", "page.txt", "--store", store, "--json").stdout)
+    assert summary["sentences"] and all(s["citation"]["source"] == "page.txt" for s in summary["sentences"])

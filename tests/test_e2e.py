@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from assistant import Assistant, Passage
 from assistant.evaluate import load_examples, retrieval_hit
 
-from .conftest import HELD_OUT, QUESTIONS
+from .conftest import HELD_OUT, QUESTIONS, SEEDS
 
 pytestmark = pytest.mark.slow
 
@@ -105,3 +106,21 @@ def test_a_follow_up_reads_the_article_of_its_topic_first(seeds_assistant: Assis
     assert follow.found and follow.answer.startswith("十五是")
     assert (follow.citations[0].source, follow.citations[0].article_id) == \
         (topic.citations[0].source, topic.citations[0].article_id)
+
+
+def test_milvus_lite_gives_the_local_stores_answers(seeds_assistant: Assistant, real_embedder: object,
+                                                     tmp_path: Path) -> None:
+    """The seeds indexed into milvus-lite: the same 15 items with the same citations, and the
+    same retrieval on the whole seed question set."""
+    milvus = Assistant(tmp_path / "unused", embedder=real_embedder, store_uri=f"milvus-lite:{tmp_path}/seeds.db")
+    assert not milvus.index([SEEDS]).errors
+    question = "山西2026年15件民生实事是什么"
+    here, there = seeds_assistant.ask(question), milvus.ask(question)
+    assert len(there.items) == 15 and there.answer == here.answer
+    assert [(c.source, c.start, c.end) for c in there.citations] == [(c.source, c.start, c.end) for c in here.citations]
+    answerable = [e for e in load_examples(QUESTIONS)[0] if e.answerable]
+    hits = {name: sum(retrieval_hit(e, [_as_found(a, h.passage) for h in a.search(e.question, 5)]) is not None
+                      for e in answerable)
+            for name, a in (("local", seeds_assistant), ("milvus", milvus))}
+    assert abs(hits["local"] - hits["milvus"]) <= 0.02 * len(answerable), hits
+    milvus.close()

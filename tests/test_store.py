@@ -49,7 +49,13 @@ def open_local(folder: Path) -> Store:
     return LocalStore.open(folder, "test:vectors", DIM)
 
 
-STORES = [pytest.param(open_local, id="local")]
+def open_milvus_lite(folder: Path) -> Store:
+    from assistant.milvus_store import MilvusStore
+
+    return MilvusStore.open(f"milvus-lite:{folder}.db", "test:vectors", DIM)
+
+
+STORES = [pytest.param(open_local, id="local"), pytest.param(open_milvus_lite, id="milvus-lite")]
 
 
 @pytest.fixture(params=STORES)
@@ -121,6 +127,7 @@ def test_delete_and_update_touch_only_their_source(open_store: OpenStore, tmp_pa
     store.delete_source("never-added.txt")
     assert sorted(store.sources()) == ["a.txt"] and store.stats().passages == 3
     assert store.lexical_search(tokenize("冰雕"), 5) == []
+    assert store.idf("冰雕") == store.idf("从未出现") > store.idf("太原")  # its frequency left with it
     assert {p.source for p in store.passages([i for i, _ in store.dense_search(_vector("x"), 10)]).values()} == {
         "a.txt"}
     store.close()

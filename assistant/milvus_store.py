@@ -1,0 +1,739 @@
+"""Milvus as the store, for an archive one machine cannot hold: a cluster
+(``milvus://HOST:19530``) or the embedded ``milvus-lite`` (``milvus-lite:PATH.db``), through
+the same ``pymilvus`` client.
+
+Everything lives in Milvus, so app servers in front of a cluster hold no state of their own.
+Four collections share a name prefix (``assistant`` by default)::
+
+    <prefix>_passages   id, source, article, paragraph block, content hash, the passage as JSON
+                        (text, offsets, sentences), the dense vector, and ``body``: the passage's
+                        jieba tokens, from which Milvus's BM25 function makes the sparse vector
+    <prefix>_records    the model, the source records (the commit points), document texts in
+                        chunks and article records, each keyed by the version that wrote it
+    <prefix>_sentences  sentence vectors by content hash (the answers' dense feature)
+    <prefix>_terms      each token's document frequency (answers weigh question words by idf)
+
+**Lexical side.** Milvus computes BM25 on the server (``FunctionType.BM25``) over ``body``,
+which holds *our* tokens (the same jieba tokens as the local store, made safe for a
+whitespace or word analyzer): Milvus keeps the corpus statistics as passages come and go, and
+the scores are on the local store's scale (k1 = 1.2, b = 0.75). Sparse vectors computed here
+would need document frequencies kept by every writer in step, and stale ones otherwise.
+
+**Commits.** Milvus has no transactions, so a change is ordered: the new version's rows are
+written under fresh passage ids, then one upsert of the source records makes them current (the
+commit), then the old version's rows are deleted. Readers keep only rows of a source's
+current version, so they see the state before or after a change, never half of it. A source
+being changed is journalled (a ``pending`` record) first, and a crash's leftovers are deleted
+at the next open or write.
+
+**milvus-lite** keeps BM25 statistics per segment, so a page in a segment of its own scores
+differently from the same page loaded with the rest (bench/bench_milvus.py measures it), and
+it rebuilds the unsealed rows' BM25 index at every search. This store seals lite's memtable
+once it holds :data:`~assistant.config.MILVUS_LITE_FLUSH_ROWS` rows, and never for a few
+pages (lite's write-ahead log makes writes durable): small archives stay in one segment and
+large ones in segments of thousands, which lite compacts. A server keeps global statistics.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .chunking import Passage
+from .config import (
+    MILVUS_BATCH_ROWS,
+    MILVUS_CONNECT_SECONDS,
+    MILVUS_LITE_FLUSH_ROWS,
+    MILVUS_OVERFETCH,
+    PASSAGE_CACHE,
+)
+from .errors import IndexFolderError, StoreError
+from .store import (
+    ArticleRecord,
+    NewSource,
+    ParagraphKey,
+    Ranked,
+    Scope,
+    SourceFile,
+    StoreStats,
+    article_records,
+    article_text,
+    block_key,
+)
+from .text import keywords, tokenize
+
+log = logging.getLogger(__name__)
+
+LITE_SCHEME = "milvus-lite:"
+SERVER_SCHEMES = ("milvus://", "milvus+https://")
+DEFAULT_PREFIX = "assistant"
+REBUILD_SUFFIX = "_rebuild"  # ``index --rebuild`` fills <prefix>_rebuild_*, then renames them
+COLLECTIONS = ("passages", "sentences", "terms", "records")  # records last: a store exists once they do
+TEXT_CHUNK_CHARS = 16_000  # a VARCHAR holds 65,535 bytes: 16k characters of up to 4 bytes
+VARCHAR_MAX = 65_535
+BM25_PARAMS = {"bm25_k1": 1.2, "bm25_b": 0.75}  # the local store's (tantivy's) BM25
+DUMMY_DIM = 2  # Milvus wants a vector field in every collection; records carry a zero one
+META = "meta"
+
+
+@dataclass(frozen=True)
+class _Current:
+    """A source's committed version: its first passage id and its passage count."""
+
+    record: SourceFile
+    first: int
+    count: int
+
+    def holds(self, pid: int) -> bool:
+        return self.first <= pid < self.first + self.count
+
+
+def lexical_body(tokens: Iterable[str]) -> str:
+    """Tokens as one string a whitespace or a word (``\\w+``) analyzer splits back into the
+    same tokens: lower case, and every run of other characters inside a token made ``_``."""
+    return " ".join(re.sub(r"\W+", "_", t.lower()) for t in tokens if t and t.strip())
+
+
+def _literal(value: str) -> str:
+    """A string as a Milvus filter literal."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _in(field: str, values: Iterable[Any]) -> str:
+    items = list(values)
+    return f"{field} in [{','.join(_literal(v) if isinstance(v, str) else str(int(v)) for v in items)}]"
+
+
+class MilvusStore:
+    """The store in Milvus (see the module docstring). Open it with :meth:`open`.
+
+    Args:
+        client: a connected ``pymilvus.MilvusClient``.
+        uri: the store's address as the user gave it (for messages).
+        prefix: the collections' name prefix.
+        tokenizer: text → BM25 tokens (jieba by default).
+    """
+
+    kind = "milvus"
+
+    def __init__(self, client: Any, uri: str, prefix: str, embedder_id: str, dim: int, lite_path: Path | None,
+                 tokenizer: Callable[[str], list[str]] = tokenize) -> None:
+        self._client = client
+        self.uri = uri
+        self.prefix = prefix
+        self.embedder_id = embedder_id
+        self.dim = dim
+        self._lite_path = lite_path
+        self._tokenize = tokenizer
+        self._lock = threading.RLock()
+        self._generation = ""
+        self._unflushed = 0  # rows this process wrote to milvus-lite's memtable since its last flush
+        self._current: dict[str, _Current] = {}
+        self._passage_cache: dict[int, Passage] = {}
+        self._idf_cache: dict[str, float] = {}
+        self._keywords: dict[tuple[str, int], list[str]] = {}
+        self._refresh(force=True)
+        self._repair()
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, uri: str, embedder_id: str | None = None, dim: int | None = None, prefix: str = DEFAULT_PREFIX,
+             tokenizer: Callable[[str], list[str]] = tokenize) -> MilvusStore:
+        """Connect to ``uri`` (``milvus-lite:PATH.db`` or ``milvus://HOST:PORT``) and open the
+        store, creating its collections when ``embedder_id`` and ``dim`` are given.
+
+        Raises:
+            StoreError: the server cannot be reached (within a few seconds), or pymilvus is
+                not installed.
+            IndexFolderError: no store there (and none to create), or one that is damaged.
+        """
+        client, lite_path = connect(uri)
+        try:
+            if not client.has_collection(f"{prefix}_records"):
+                if embedder_id is None or dim is None:
+                    raise IndexFolderError(f"No index in {uri}: run `python -m assistant index --store {uri}` first.")
+                _create_collections(client, prefix, dim, lite=lite_path is not None)
+                _upsert(client, f"{prefix}_records", [_record(f"{META}\x1fembedder", META, "", 0, 0, embedder_id),
+                                                      _record(f"{META}\x1fdim", META, "", 0, 0, str(dim)),
+                                                      _record(f"{META}\x1fnext_id", META, "", 0, 1, "")])
+            for name in COLLECTIONS:  # a server keeps them loaded; milvus-lite loads them per process
+                client.load_collection(f"{prefix}_{name}")
+            meta = {r["key"].split("\x1f", 1)[1]: r for r in client.get(f"{prefix}_records", ids=[
+                f"{META}\x1fembedder", f"{META}\x1fdim"], output_fields=["key", "data"])}
+            if set(meta) != {"embedder", "dim"}:
+                raise IndexFolderError(f"The index in {uri} lacks its model record; rebuild it with "
+                                       f"`python -m assistant index --rebuild --store {uri}`.")
+            return cls(client, uri, prefix, meta["embedder"]["data"], int(meta["dim"]["data"]), lite_path, tokenizer)
+        except Exception as exc:
+            disconnect(client, lite_path)
+            if isinstance(exc, (IndexFolderError, StoreError)):
+                raise
+            raise StoreError(f"Milvus at {uri} failed: {_short(exc)}") from exc
+
+    def close(self) -> None:
+        """Disconnect; a milvus-lite database is released when its last store in this process
+        closes, so another process can open it."""
+        with self._lock:
+            self._passage_cache.clear()
+            disconnect(self._client, self._lite_path)
+
+    # ------------------------------------------------------------------ writing
+    def add_sources(self, sources: Sequence[NewSource]) -> None:
+        """Add or replace sources in one commit (see :class:`~assistant.store.Store`)."""
+        names = [s.record.name for s in sources]
+        if len(set(names)) != len(names):
+            raise ValueError("add_sources got two sources of the same name")
+        if not sources:
+            return
+        with self._lock:
+            self._refresh()
+            replaced = [n for n in names if n in self._current]  # only these have old rows to delete
+            total = sum(len(s.passages) for s in sources)
+            first = self._allocate(total)
+            self._journal(names)
+            at, current, df = first, {}, Counter[str]()
+            for s in sources:
+                df += self._write_version(s, at)
+                current[s.record.name] = _Current(s.record, at, len(s.passages))
+                at += len(s.passages)
+            for name in replaced:
+                df.subtract(self._term_counts(self._current[name]))
+            _upsert(self._client, self._records, [_record(f"source\x1f{n}", "source", n, c.first, c.count,
+                                                          json.dumps(vars(c.record), ensure_ascii=False))
+                                                  for n, c in current.items()])
+            self._current.update(current)
+            self._add_df(df)
+            self._committed()
+            self._flush_lite(total)
+            for name in replaced:
+                self._delete_stale(name)
+            self._client.delete(self._records, ids=[f"pending\x1f{n}" for n in names])
+
+    def delete_source(self, name: str) -> None:
+        """Remove a source in one commit (see :class:`~assistant.store.Store`)."""
+        with self._lock:
+            self._refresh()
+            if name not in self._current:
+                return
+            self._journal([name])
+            lost = self._term_counts(self._current[name])
+            self._client.delete(self._records, ids=[f"source\x1f{name}"])
+            self._current.pop(name)
+            self._add_df(Counter({t: -c for t, c in lost.items()}))
+            self._committed()
+            self._delete_stale(name)
+            self._client.delete(self._records, ids=[f"pending\x1f{name}"])
+
+    def _allocate(self, count: int) -> int:
+        """Reserve ``count`` passage ids that were never used."""
+        row = self._client.get(self._records, ids=[f"{META}\x1fnext_id"], output_fields=["n"])
+        first = int(row[0]["n"]) if row else 1
+        _upsert(self._client, self._records, [_record(f"{META}\x1fnext_id", META, "", 0, first + count, "")])
+        return first
+
+    def _flush_lite(self, rows: int) -> None:
+        """On milvus-lite, seal the memtable once it holds :data:`MILVUS_LITE_FLUSH_ROWS` rows:
+        lite rebuilds the memtable's BM25 index at every search (0.8 s at 10k rows), and keeps
+        BM25 statistics per segment, so segments are neither tiny nor huge."""
+        self._unflushed += rows
+        if self._lite_path is not None and self._unflushed >= MILVUS_LITE_FLUSH_ROWS:
+            self._client.flush(self._passages)
+            self._unflushed = 0
+
+    def _journal(self, names: Sequence[str]) -> None:
+        _upsert(self._client, self._records, [_record(f"pending\x1f{n}", "pending", n, 0, 0, "") for n in names])
+
+    def _term_counts(self, version: _Current) -> Counter[str]:
+        """Passages of a stored version each token occurs in."""
+        where = (f"source == {_literal(version.record.name)} and id >= {version.first} and "
+                 f"id < {version.first + version.count}")
+        return Counter(t for r in _query_all(self._client, self._passages, where, ["body"])
+                       for t in set(r["body"].split()))
+
+    def _add_df(self, delta: Counter[str]) -> None:
+        """Apply changes to the tokens' document frequencies (``<prefix>_terms``)."""
+        tokens = [t for t, d in delta.items() if d]
+        for start in range(0, len(tokens), MILVUS_BATCH_ROWS):
+            chunk = tokens[start:start + MILVUS_BATCH_ROWS]
+            old = {r["token"]: int(r["df"]) for r in self._client.get(self._terms, ids=chunk, output_fields=["df"])}
+            new = {t: old.get(t, 0) + delta[t] for t in chunk}
+            _upsert(self._client, self._terms, [{"token": t, "df": df, "v": [0.0] * DUMMY_DIM}
+                                                for t, df in new.items() if df > 0])
+            gone = [t for t, df in new.items() if df <= 0]
+            if gone:
+                self._client.delete(self._terms, ids=gone)
+
+    def _write_version(self, s: NewSource, first: int) -> Counter[str]:
+        """Write a source's rows under passage ids from ``first`` (invisible until committed);
+        returns how many of its passages each token occurs in."""
+        name = s.record.name
+        vectors = np.asarray(s.vectors, dtype=np.float32).reshape(len(s.passages), self.dim)
+        rows, df = [], Counter[str]()
+        for n, (p, key) in enumerate(zip(s.passages, s.vector_keys)):
+            data = json.dumps(p.to_dict(), ensure_ascii=False)
+            body = lexical_body(self._tokenize(p.search_text))
+            if len(data.encode()) > VARCHAR_MAX or len(body.encode()) > VARCHAR_MAX:
+                raise StoreError(f"A passage of {name} is too long for Milvus ({len(data)} characters).")
+            df.update(set(body.split()))
+            rows.append({"id": first + n, "source": name, "article_id": p.article_id, "block": block_key(p)[2],
+                         "vector_key": key, "data": data, "body": body, "dense": vectors[n].tolist()})
+        _insert(self._client, self._passages, rows)
+        records = [_record(f"text\x1f{name}\x1f{first}\x1f{n}", "text", name, first, n, s.text[at:at + TEXT_CHUNK_CHARS])
+                   for n, at in enumerate(range(0, max(len(s.text), 1), TEXT_CHUNK_CHARS))]
+        records += [_record(f"article\x1f{name}\x1f{first}\x1f{a.article_id}", "article", name, first, a.article_id,
+                            json.dumps(a.to_dict(), ensure_ascii=False)) for a in article_records(s.passages)]
+        _upsert(self._client, self._records, records)
+        _upsert(self._client, self._sentences, [
+            {"key": f"{name}\x1f{first}\x1f{key}", "source": name, "version": first, "hash": key,
+             "vector": np.asarray(v, dtype=np.float32).reshape(self.dim).tolist()}
+            for key, v in s.sentence_vectors.items()])
+        return df
+
+    def _committed(self) -> None:
+        """Publish a new generation so other readers reload the source records."""
+        self._generation = f"{threading.get_ident()}-{np.random.default_rng().integers(1 << 62)}"
+        _upsert(self._client, self._records, [_record(f"{META}\x1fgeneration", META, "", 0, 0, self._generation)])
+        self._forget()
+
+    def _delete_stale(self, name: str) -> None:
+        """Delete a source's rows of every version but the current one (all if it has none)."""
+        current = self._current.get(name)
+        where = f"source == {_literal(name)}"
+        if current is None:
+            self._client.delete(self._passages, filter=where)
+            self._client.delete(self._sentences, filter=where)
+            self._client.delete(self._records, filter=f"{where} and (kind == 'text' or kind == 'article')")
+            return
+        end = current.first + current.count
+        self._client.delete(self._passages, filter=f"{where} and (id < {current.first} or id >= {end})")
+        self._client.delete(self._sentences, filter=f"{where} and version != {current.first}")
+        self._client.delete(self._records, filter=f"{where} and (kind == 'text' or kind == 'article') "
+                                                  f"and version != {current.first}")
+
+    def _repair(self) -> None:
+        """Delete what a change interrupted by a crash left behind."""
+        pending = [r["source"] for r in _query_all(self._client, self._records, "kind == 'pending'", ["source"])]
+        if not pending:
+            return
+        with self._lock:
+            for name in pending:
+                self._delete_stale(name)
+            self._client.delete(self._records, ids=[f"pending\x1f{n}" for n in pending])
+        log.warning("cleaned up %d interrupted change(s) in %s", len(pending), self.uri)
+
+    # ------------------------------------------------------------------ reading state
+    def _refresh(self, force: bool = False) -> None:
+        """Reload the committed source records when a writer (this one or another) changed them."""
+        row = self._client.get(self._records, ids=[f"{META}\x1fgeneration"], output_fields=["data"])
+        generation = row[0]["data"] if row else ""
+        if generation == self._generation and not force:
+            return
+        current = {}
+        for r in _query_all(self._client, self._records, "kind == 'source'", ["source", "version", "n", "data"]):
+            current[r["source"]] = _Current(SourceFile(**json.loads(r["data"])), int(r["version"]), int(r["n"]))
+        self._current, self._generation = current, generation
+        self._forget()
+
+    def _forget(self) -> None:
+        self._passage_cache.clear()
+        self._idf_cache.clear()
+        self._keywords.clear()
+
+    def _visible(self, source: str, pid: int) -> bool:
+        current = self._current.get(source)
+        return current is not None and current.holds(pid)
+
+    def _scope_filter(self, scope: Scope | None) -> str:
+        if scope is None:
+            return ""
+        clauses = []
+        if scope.sources is not None:
+            clauses.append(_in("source", sorted(scope.sources)) if scope.sources else "id < 0")
+        if scope.article is not None:
+            clauses.append(f"source == {_literal(scope.article[0])} and article_id == {int(scope.article[1])}")
+        return " and ".join(f"({c})" for c in clauses)
+
+    def _version_filter(self, source: str) -> str | None:
+        current = self._current.get(source)
+        if current is None:
+            return None
+        return f"source == {_literal(source)} and id >= {current.first} and id < {current.first + current.count}"
+
+    # ------------------------------------------------------------------ searching
+    def dense_search(self, vector: np.ndarray, k: int, scope: Scope | None = None) -> Ranked:
+        """The ``k`` nearest passages (see :class:`~assistant.store.Store`)."""
+        query = np.asarray(vector, dtype=np.float32).reshape(-1).tolist()
+        with self._lock:
+            self._refresh()
+            if k <= 0 or not self._current:
+                return []
+            hits = self._client.search(self._passages, data=[query], anns_field="dense", limit=k + MILVUS_OVERFETCH,
+                                       filter=self._scope_filter(scope), output_fields=["source"],
+                                       search_params={"metric_type": "IP"})[0]
+            ranked = [(int(h["id"]), float(h["distance"])) for h in hits if self._visible(h["entity"]["source"], h["id"])]
+        ranked.sort(key=lambda r: (-r[1], r[0]))
+        return ranked[:k]
+
+    def lexical_search(self, tokens: Sequence[str], k: int, scope: Scope | None = None) -> Ranked:
+        """The ``k`` best passages by BM25 (see :class:`~assistant.store.Store`)."""
+        body = lexical_body(tokens)
+        if not body or k <= 0:
+            return []
+        with self._lock:
+            self._refresh()
+            if not self._current:
+                return []
+            hits = self._client.search(self._passages, data=[body], anns_field="sparse", limit=k + MILVUS_OVERFETCH,
+                                       filter=self._scope_filter(scope), output_fields=["source"],
+                                       search_params={"metric_type": "BM25"})[0]
+            # milvus-lite reports BM25 negated; a server reports it as is: a score is its size
+            ranked = [(int(h["id"]), abs(float(h["distance"]))) for h in hits
+                      if self._visible(h["entity"]["source"], h["id"]) and h["distance"]]
+        ranked.sort(key=lambda r: (-r[1], r[0]))
+        return ranked[:k]
+
+    def idf(self, token: str) -> float:
+        """A token's idf over the stored passages (see :class:`~assistant.store.Store`);
+        remembered until a search sees a new commit (answers ask for hundreds a question)."""
+        value = self._idf_cache.get(token)
+        if value is not None:
+            return value
+        with self._lock:
+            n = sum(c.count for c in self._current.values())
+            body = lexical_body([token])
+            df = 0
+            if body and " " not in body:
+                rows = self._client.get(self._terms, ids=[body], output_fields=["df"])
+                df = int(rows[0]["df"]) if rows else 0
+            value = float(np.log((n + 1) / (min(df, n) + 0.5)))
+            if len(self._idf_cache) > PASSAGE_CACHE * 10:
+                self._idf_cache.clear()
+            self._idf_cache[token] = value
+        return value
+
+    # ------------------------------------------------------------------ records
+    def passages(self, ids: Sequence[int]) -> dict[int, Passage]:
+        """Passages by id (see :class:`~assistant.store.Store`)."""
+        wanted = [int(i) for i in dict.fromkeys(ids)]
+        with self._lock:
+            self._refresh()
+            missing = [i for i in wanted if i not in self._passage_cache]
+            for start in range(0, len(missing), MILVUS_BATCH_ROWS):
+                chunk = missing[start:start + MILVUS_BATCH_ROWS]
+                for r in self._client.get(self._passages, ids=chunk, output_fields=["id", "source", "data"]):
+                    if self._visible(r["source"], r["id"]):
+                        self._passage_cache[int(r["id"])] = Passage.from_dict(json.loads(r["data"]))
+            out = {i: self._passage_cache[i] for i in wanted if i in self._passage_cache}
+            while len(self._passage_cache) > PASSAGE_CACHE:
+                self._passage_cache.pop(next(iter(self._passage_cache)))
+        return out
+
+    def _passage_rows(self, source: str, extra: str = "") -> list[Passage]:
+        with self._lock:
+            self._refresh()
+            where = self._version_filter(source)
+            if where is None:
+                return []
+            rows = _query_all(self._client, self._passages, where + extra, ["id", "data"])
+        rows.sort(key=lambda r: int(r["id"]))
+        return [Passage.from_dict(json.loads(r["data"])) for r in rows]
+
+    def source_passages(self, source: str, article_id: int | None = None) -> list[Passage]:
+        """A source's passages in order (see :class:`~assistant.store.Store`)."""
+        return self._passage_rows(source, "" if article_id is None else f" and article_id == {int(article_id)}")
+
+    def block(self, key: ParagraphKey) -> list[Passage]:
+        """One paragraph's passages, or an article's table rows (see :class:`~assistant.store.Store`)."""
+        return self._passage_rows(key[0], f" and article_id == {int(key[1])} and block == {int(key[2])}")
+
+    def sources(self) -> dict[str, SourceFile]:
+        """Every source's record (see :class:`~assistant.store.Store`)."""
+        with self._lock:
+            self._refresh()
+            return {n: self._current[n].record for n in sorted(self._current)}
+
+    def document(self, name: str) -> str:
+        """A source's decoded text (see :class:`~assistant.store.Store`)."""
+        with self._lock:
+            self._refresh()
+            current = self._current.get(name)
+            if current is None:
+                return ""
+            rows = _query_all(self._client, self._records, f"kind == 'text' and source == {_literal(name)} and "
+                                                           f"version == {current.first}", ["n", "data"])
+        return "".join(r["data"] for r in sorted(rows, key=lambda r: int(r["n"])))
+
+    def articles(self, source: str | None = None) -> list[ArticleRecord]:
+        """Articles with their keywords, computed on first listing (see
+        :class:`~assistant.store.Store`)."""
+        where = "kind == 'article'" + ("" if source is None else f" and source == {_literal(source)}")
+        with self._lock:
+            self._refresh()
+            current = dict(self._current)
+            rows = _query_all(self._client, self._records, where, ["source", "version", "data"])
+        records = sorted((ArticleRecord(**json.loads(r["data"])) for r in rows
+                          if r["source"] in current and int(r["version"]) == current[r["source"]].first),
+                         key=lambda a: (a.source, a.article_id))
+        out = []
+        for record in records:
+            key = (record.source, record.article_id)
+            if key not in self._keywords:
+                self._keywords[key] = keywords(article_text(self.source_passages(*key)))
+            out.append(ArticleRecord(**{**record.to_dict(), "keywords": self._keywords[key]}))
+        return out
+
+    def vectors_for(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by content hash (see :class:`~assistant.store.Store`)."""
+        wanted = list(dict.fromkeys(keys))
+        out: dict[str, np.ndarray] = {}
+        for start in range(0, len(wanted), MILVUS_BATCH_ROWS):
+            chunk = wanted[start:start + MILVUS_BATCH_ROWS]
+            for r in self._client.query(self._passages, filter=_in("vector_key", chunk),
+                                        output_fields=["vector_key", "dense"], limit=16_384):
+                out.setdefault(r["vector_key"], np.asarray(r["dense"], dtype=np.float32))
+            rest = [k for k in chunk if k not in out]
+            if rest:
+                for r in self._client.query(self._sentences, filter=_in("hash", rest),
+                                            output_fields=["hash", "vector"], limit=16_384):
+                    out.setdefault(r["hash"], np.asarray(r["vector"], dtype=np.float32))
+        return out
+
+    def stats(self) -> StoreStats:
+        """Counts and disk size (on a server: 0, it is the cluster's) (see
+        :class:`~assistant.store.Store`)."""
+        with self._lock:
+            self._refresh()
+            current = list(self._current.values())
+        disk = 0
+        if self._lite_path is not None and self._lite_path.exists():
+            disk = sum(p.stat().st_size for p in self._lite_path.rglob("*") if p.is_file())
+        return StoreStats(len(current), sum(c.record.articles for c in current), sum(c.count for c in current),
+                          self.embedder_id, self.dim, disk, "milvus-lite" if self._lite_path else "milvus")
+
+    # ------------------------------------------------------------------ names
+    @property
+    def _passages(self) -> str:
+        return f"{self.prefix}_passages"
+
+    @property
+    def _records(self) -> str:
+        return f"{self.prefix}_records"
+
+    @property
+    def _sentences(self) -> str:
+        return f"{self.prefix}_sentences"
+
+    @property
+    def _terms(self) -> str:
+        return f"{self.prefix}_terms"
+
+
+# ---------------------------------------------------------------------- the connection
+
+def connect(uri: str) -> tuple[Any, Path | None]:
+    """A ``MilvusClient`` for a store URI, and the milvus-lite path (None for a server).
+
+    Raises:
+        StoreError: not a Milvus URI, pymilvus missing, or no answer within a few seconds.
+    """
+    try:
+        from pymilvus import MilvusClient
+    except ImportError as exc:
+        raise StoreError(f"{uri} needs pymilvus: pip install -e \".[milvus]\"") from exc
+    logging.getLogger("pymilvus").setLevel(logging.CRITICAL)  # it logs tracebacks of what it raises (we report)
+    lite_path: Path | None = None
+    if uri.startswith(LITE_SCHEME):
+        lite_path = Path(uri[len(LITE_SCHEME):]).expanduser().resolve()
+        if lite_path.suffix != ".db":
+            raise StoreError(f"{uri}: a milvus-lite store is a path ending in .db (milvus-lite:PATH.db).")
+        lite_path.parent.mkdir(parents=True, exist_ok=True)
+        target = str(lite_path)
+    elif uri.startswith(SERVER_SCHEMES):
+        secure = uri.startswith("milvus+https://")
+        target = ("https://" if secure else "http://") + uri.split("://", 1)[1].rstrip("/")
+    else:
+        raise StoreError(f"{uri}: a store is milvus-lite:PATH.db or milvus://HOST:PORT.")
+    try:
+        client = MilvusClient(uri=target, token=os.environ.get("MILVUS_TOKEN", ""), timeout=MILVUS_CONNECT_SECONDS)
+    except Exception as exc:  # pymilvus raises its own MilvusException, or grpc's errors
+        if lite_path is not None:
+            raise StoreError(f"Cannot open {uri}: {_short(exc)} (is another process using it? milvus-lite "
+                             "serves one process at a time)") from exc
+        raise StoreError(f"Cannot reach Milvus at {uri}: {_short(exc)}") from exc
+    if lite_path is not None:
+        with _lite_lock:
+            _lite_users[lite_path] = _lite_users.get(lite_path, 0) + 1
+    return client, lite_path
+
+
+_lite_users: dict[Path, int] = {}  # open stores per milvus-lite database in this process
+_lite_lock = threading.Lock()
+
+
+def _release_lite(path: Path) -> None:
+    """One store of a milvus-lite database closed: stop its in-process server after the last."""
+    with _lite_lock:
+        _lite_users[path] = _lite_users.get(path, 1) - 1
+        if _lite_users[path] > 0:
+            return
+        del _lite_users[path]
+    from milvus_lite import server_manager_instance
+
+    server_manager_instance.release_server(str(path))
+
+
+def _short(exc: BaseException) -> str:
+    message = getattr(exc, "message", None) or str(exc) or exc.__class__.__name__
+    return " ".join(str(message).split())[:200]
+
+
+def _create_collections(client: Any, prefix: str, dim: int, lite: bool) -> None:
+    """Create the three collections with their indexes (exact search on lite, HNSW on a server)."""
+    from pymilvus import DataType, Function, FunctionType
+
+    analyzer = {"tokenizer": "standard"} if lite else {"tokenizer": "whitespace"}
+    s = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    s.add_field("id", DataType.INT64, is_primary=True)
+    s.add_field("source", DataType.VARCHAR, max_length=1024)
+    s.add_field("article_id", DataType.INT64)
+    s.add_field("block", DataType.INT64)
+    s.add_field("vector_key", DataType.VARCHAR, max_length=128)
+    s.add_field("data", DataType.VARCHAR, max_length=VARCHAR_MAX)
+    s.add_field("body", DataType.VARCHAR, max_length=VARCHAR_MAX, enable_analyzer=True,
+                analyzer_params=analyzer)
+    s.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    s.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
+    s.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["body"],
+                            output_field_names=["sparse"]))
+    index = client.prepare_index_params()
+    if lite:
+        index.add_index("dense", index_type="FLAT", metric_type="IP")
+    else:
+        index.add_index("dense", index_type="HNSW", metric_type="IP", params={"M": 16, "efConstruction": 200})
+    index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=BM25_PARAMS)
+    for field in ("source", "vector_key"):
+        index.add_index(field, index_type="INVERTED")
+    _create(client, f"{prefix}_passages", s, index)
+
+    s = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    s.add_field("key", DataType.VARCHAR, is_primary=True, max_length=2048)
+    s.add_field("kind", DataType.VARCHAR, max_length=16)
+    s.add_field("source", DataType.VARCHAR, max_length=1024)
+    s.add_field("version", DataType.INT64)
+    s.add_field("n", DataType.INT64)
+    s.add_field("data", DataType.VARCHAR, max_length=VARCHAR_MAX)
+    s.add_field("v", DataType.FLOAT_VECTOR, dim=DUMMY_DIM)
+    index = client.prepare_index_params()
+    index.add_index("v", index_type="FLAT", metric_type="IP")
+    index.add_index("source", index_type="INVERTED")
+    _create(client, f"{prefix}_records", s, index)
+
+    s = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    s.add_field("key", DataType.VARCHAR, is_primary=True, max_length=2048)
+    s.add_field("source", DataType.VARCHAR, max_length=1024)
+    s.add_field("version", DataType.INT64)
+    s.add_field("hash", DataType.VARCHAR, max_length=128)
+    s.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
+    index = client.prepare_index_params()
+    index.add_index("vector", index_type="FLAT" if lite else "HNSW", metric_type="IP")
+    index.add_index("hash", index_type="INVERTED")
+    _create(client, f"{prefix}_sentences", s, index)
+
+    s = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    s.add_field("token", DataType.VARCHAR, is_primary=True, max_length=1024)
+    s.add_field("df", DataType.INT64)
+    s.add_field("v", DataType.FLOAT_VECTOR, dim=DUMMY_DIM)
+    index = client.prepare_index_params()
+    index.add_index("v", index_type="FLAT", metric_type="IP")
+    _create(client, f"{prefix}_terms", s, index)
+
+
+def _create(client: Any, name: str, schema: Any, index: Any) -> None:
+    """Create a collection, index it and load it (pymilvus's own create polls each index for
+    half a second: the collection is empty, so its indexes are ready at once)."""
+    client.create_collection(name, schema=schema, consistency_level="Strong")
+    client.create_index(name, index, sync=False)
+    client.load_collection(name)
+
+
+@contextlib.contextmanager
+def _connected(uri: str) -> Iterator[Any]:
+    client, lite_path = connect(uri)
+    try:
+        yield client
+    finally:
+        disconnect(client, lite_path)
+
+
+def disconnect(client: Any, lite_path: Path | None) -> None:
+    """Close a client from :func:`connect` (and release its milvus-lite database after the last)."""
+    client.close()
+    if lite_path is not None:
+        _release_lite(lite_path)
+
+
+def drop_collections(uri: str, prefix: str = DEFAULT_PREFIX) -> None:
+    """Delete a store's collections."""
+    with _connected(uri) as client:
+        for name in reversed(COLLECTIONS):
+            if client.has_collection(f"{prefix}_{name}"):
+                client.drop_collection(f"{prefix}_{name}")
+
+
+def replace_collections(uri: str, source_prefix: str, target_prefix: str) -> None:
+    """Put a store's collections in the place of another's (``index --rebuild``): the old ones
+    are dropped, the new ones renamed (Milvus has no atomic swap; a crash in between leaves
+    ``<prefix>_rebuild_*``, which the next rebuild starts over)."""
+    drop_collections(uri, target_prefix)
+    with _connected(uri) as client:
+        for name in COLLECTIONS:
+            client.rename_collection(f"{source_prefix}_{name}", f"{target_prefix}_{name}")
+
+
+def store_exists(uri: str, prefix: str = DEFAULT_PREFIX) -> bool:
+    """Whether a store's collections exist at ``uri``."""
+    with _connected(uri) as client:
+        return bool(client.has_collection(f"{prefix}_records"))
+
+
+def _record(key: str, kind: str, source: str, version: int, n: int, data: str) -> dict[str, Any]:
+    return {"key": key, "kind": kind, "source": source, "version": version, "n": n, "data": data,
+            "v": [0.0] * DUMMY_DIM}
+
+
+def _batches(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]:
+    for start in range(0, len(rows), MILVUS_BATCH_ROWS):
+        yield rows[start:start + MILVUS_BATCH_ROWS]
+
+
+def _insert(client: Any, collection: str, rows: Sequence[dict[str, Any]]) -> None:
+    for batch in _batches(rows):
+        client.insert(collection, list(batch))
+
+
+def _upsert(client: Any, collection: str, rows: Sequence[dict[str, Any]]) -> None:
+    for batch in _batches(rows):
+        client.upsert(collection, list(batch))
+
+
+def _query_all(client: Any, collection: str, where: str, fields: list[str]) -> list[dict[str, Any]]:
+    """Every row matching a filter (Milvus returns at most 16,384 a query: iterate)."""
+    out: list[dict[str, Any]] = []
+    iterator = client.query_iterator(collection, batch_size=MILVUS_BATCH_ROWS, filter=where, output_fields=fields)
+    try:
+        while batch := iterator.next():
+            out.extend(batch)
+    finally:
+        iterator.close()
+    return out
