@@ -163,6 +163,9 @@ class MilvusStore:
             if not client.has_collection(f"{prefix}_records"):
                 if embedder_id is None or dim is None:
                     raise IndexFolderError(f"No index in {uri}: run `python -m assistant index --store {uri}` first.")
+                for name in COLLECTIONS:  # what a creation cut short left (no records: no store)
+                    if client.has_collection(f"{prefix}_{name}"):
+                        client.drop_collection(f"{prefix}_{name}")
                 _create_collections(client, prefix, dim, lite=lite_path is not None)
                 _upsert(client, f"{prefix}_records", [_record(f"{META}\x1fembedder", META, "", 0, 0, embedder_id),
                                                       _record(f"{META}\x1fdim", META, "", 0, 0, str(dim)),
@@ -599,7 +602,7 @@ def _short(exc: BaseException) -> str:
 
 
 def _create_collections(client: Any, prefix: str, dim: int, lite: bool) -> None:
-    """Create the three collections with their indexes (exact search on lite, HNSW on a server)."""
+    """Create the four collections with their indexes (exact search on lite, HNSW on a server)."""
     from pymilvus import DataType, Function, FunctionType
 
     analyzer = {"tokenizer": "standard"} if lite else {"tokenizer": "whitespace"}
@@ -626,18 +629,6 @@ def _create_collections(client: Any, prefix: str, dim: int, lite: bool) -> None:
         index.add_index(field, index_type="INVERTED")
     _create(client, f"{prefix}_passages", s, index)
 
-    s = client.create_schema(auto_id=False, enable_dynamic_field=False)
-    s.add_field("key", DataType.VARCHAR, is_primary=True, max_length=2048)
-    s.add_field("kind", DataType.VARCHAR, max_length=16)
-    s.add_field("source", DataType.VARCHAR, max_length=1024)
-    s.add_field("version", DataType.INT64)
-    s.add_field("n", DataType.INT64)
-    s.add_field("data", DataType.VARCHAR, max_length=VARCHAR_MAX)
-    s.add_field("v", DataType.FLOAT_VECTOR, dim=DUMMY_DIM)
-    index = client.prepare_index_params()
-    index.add_index("v", index_type="FLAT", metric_type="IP")
-    index.add_index("source", index_type="INVERTED")
-    _create(client, f"{prefix}_records", s, index)
 
     s = client.create_schema(auto_id=False, enable_dynamic_field=False)
     s.add_field("key", DataType.VARCHAR, is_primary=True, max_length=2048)
@@ -657,6 +648,19 @@ def _create_collections(client: Any, prefix: str, dim: int, lite: bool) -> None:
     index = client.prepare_index_params()
     index.add_index("v", index_type="FLAT", metric_type="IP")
     _create(client, f"{prefix}_terms", s, index)
+
+    s = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    s.add_field("key", DataType.VARCHAR, is_primary=True, max_length=2048)
+    s.add_field("kind", DataType.VARCHAR, max_length=16)
+    s.add_field("source", DataType.VARCHAR, max_length=1024)
+    s.add_field("version", DataType.INT64)
+    s.add_field("n", DataType.INT64)
+    s.add_field("data", DataType.VARCHAR, max_length=VARCHAR_MAX)
+    s.add_field("v", DataType.FLOAT_VECTOR, dim=DUMMY_DIM)
+    index = client.prepare_index_params()
+    index.add_index("v", index_type="FLAT", metric_type="IP")
+    index.add_index("source", index_type="INVERTED")
+    _create(client, f"{prefix}_records", s, index)  # last: the store exists once this does
 
 
 def _create(client: Any, name: str, schema: Any, index: Any) -> None:

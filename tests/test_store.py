@@ -234,3 +234,39 @@ def dense_segments(folder: Path) -> list[str]:
 
     with sqlite3.connect(folder / "store.sqlite") as db:
         return [r[0] for r in db.execute("SELECT file FROM segments")]
+
+
+MILVUS_CRASH_SCRIPT = """
+import os, signal, sys
+sys.path.insert(0, {tests!r})
+from assistant.milvus_store import MilvusStore
+from test_store import B2, open_milvus_lite
+point = {point!r}
+method = "_write_version" if point == "rows written" else "_committed"
+original = getattr(MilvusStore, method)
+def dying(self, *args):
+    original(self, *args)
+    os.kill(os.getpid(), signal.SIGKILL)
+setattr(MilvusStore, method, dying)
+store = open_milvus_lite({folder!r})
+store.add_sources([B2])
+"""
+MILVUS_CRASH_POINTS = {"rows written": "old", "records committed": "new"}
+
+
+@pytest.mark.parametrize("point", sorted(MILVUS_CRASH_POINTS))
+def test_milvus_a_crash_leaves_the_last_commit_and_no_leftovers(tmp_path: Path, point: str) -> None:
+    store = open_milvus_lite(tmp_path / "s")
+    store.add_sources([A, B])
+    store.close()
+    script = MILVUS_CRASH_SCRIPT.format(tests=str(Path(__file__).parent), point=point, folder=str(tmp_path / "s"))
+    run = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True,
+                         cwd=Path(__file__).parent.parent)
+    assert run.returncode == -9, run.stderr
+    store = open_milvus_lite(tmp_path / "s")  # cleans up what the crash left
+    expected = B if MILVUS_CRASH_POINTS[point] == "old" else B2
+    assert [p.text for p in store.source_passages("b.txt")] == [p.text for p in expected.passages]
+    rows = store._client.query(store._passages, filter="id >= 0", output_fields=["id"])
+    assert len(rows) == store.stats().passages == 3 + len(expected.passages)  # no row of the other version is left
+    assert store.idf("冰雕" if expected is B else "滑雪节") == store.idf("从未出现")
+    store.close()
