@@ -138,11 +138,12 @@ def _run(args: argparse.Namespace) -> int:
             print(f"skipped: {err}", file=sys.stderr)
         return 1 if report.errors and not (report.added or report.updated or report.unchanged) else 0
     if not assistant.exists():
-        raise QueryError(f"No index in {assistant.location}: run `python -m assistant index` first.")
+        raise QueryError(_no_index(assistant, args))
     if args.command == "ask":
-        if bool(args.question) == bool(args.questions):
+        if (args.question is None) == (args.questions is None):
             raise QueryError("Give one question, or --questions FILE.")
-        questions = [args.question] if args.question else [e.question for e in load_examples(args.questions)[0]]
+        questions = [args.question] if args.question is not None else [
+            e.question for e in load_examples(args.questions)[0]]
         history = _history(args.history)
         for q in questions:
             ans = assistant.ask(q, k=args.k, history=history).to_dict()
@@ -174,6 +175,12 @@ def _run(args: argparse.Namespace) -> int:
     raise QueryError(f"unknown command {args.command}")
 
 
+def _no_index(assistant: Assistant, args: argparse.Namespace) -> str:
+    """The message for a missing index, with the command that builds that very index."""
+    where = f"--store {args.store}" if getattr(args, "store", None) else f"--index {args.index}"
+    return f"No index in {assistant.location}: run `python -m assistant index PATH {where}` first."
+
+
 def _history(raw: str | None) -> list[str]:
     """``--history``: a JSON list of earlier questions."""
     if not raw:
@@ -201,7 +208,8 @@ def _open_for(file: Path, index_dir: Path | None, models: Path,
     index_dir = index_dir or Path(os.environ.get("ASSISTANT_INDEX", DEFAULT_INDEX_DIR))
     assistant = Assistant(index_dir, models, store_uri=store)
     if not assistant.exists():
-        raise QueryError(f"No index in {assistant.location}: run `python -m assistant index` first.")
+        where = f"--store {store}" if store else f"--index {index_dir}"
+        raise QueryError(f"No index in {assistant.location}: run `python -m assistant index PATH {where}` first.")
     return assistant, examples
 
 

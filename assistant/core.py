@@ -166,15 +166,22 @@ class Assistant:
             raise DocumentError("; ".join(report.errors))
         return report
 
-    def remove(self, name: str) -> IndexReport:
-        """Drop one file from the index (the file on disk is left alone).
+    def remove(self, name: str, uploads: Path | None = None) -> IndexReport:
+        """Drop one file from the index for good: a later scan of its folder leaves it out
+        (indexing the file itself brings it back). The file on disk is left alone, unless it
+        is the stored copy of an upload (under ``uploads``), which is deleted.
 
         Raises:
             QueryError: no such file in the index.
         """
         self._check_source(name)
         t0 = time.perf_counter()
+        record = self.store.sources()[name]
+        self.store.set_excluded(name, True)
         self.store.delete_source(name)
+        copy = Path(record.path)
+        if uploads is not None and copy.is_file() and copy.resolve().is_relative_to(Path(uploads).resolve()):
+            copy.unlink()
         return IndexReport(removed=[name], passages=self.store.stats().passages, seconds=time.perf_counter() - t0)
 
     # ------------------------------------------------------------------ reading
@@ -316,6 +323,11 @@ class Assistant:
         for p in self.store.source_passages(source, article_id):
             paragraphs.setdefault(p.paragraph, []).append(p.text)
         return ["".join(texts) for _, texts in sorted(paragraphs.items())]
+
+    def stats_of(self, source: str) -> int:
+        """How many passages one indexed file has (0 for an unknown name)."""
+        record = self.store.sources().get(source)
+        return record.passages if record else 0
 
     def stats(self) -> Stats:
         """Files, articles and passages indexed, and the model in use."""

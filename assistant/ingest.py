@@ -41,6 +41,7 @@ class IndexReport:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)  # removed by the user: left out of a folder scan
     passages: int = 0
     seconds: float = 0.0
 
@@ -99,14 +100,22 @@ def index_files(store: Store, paths: Iterable[Path], embedder: Embedder,
                 settings: Settings = DEFAULT_SETTINGS, progress: Progress = no_progress) -> IndexReport:
     """Bring the store up to date with files and folders: add new files, re-parse changed
     ones (or all, after a parser change) and drop files deleted from disk. Bad files are
-    reported and skipped.
+    reported and skipped. A file the user removed stays out when its folder is scanned;
+    naming the file itself adds it again.
 
     Returns:
         What was done.
     """
     t0 = time.perf_counter()
     report = IndexReport()
+    paths = [Path(p) for p in paths]
     files, report.errors = collect_files(paths)
+    named = {p.name for p in paths if p.is_file()}
+    excluded = store.excluded()
+    for name in excluded & named:
+        store.set_excluded(name, False)
+    report.excluded = sorted({f.name for f in files} & (excluded - named))
+    files = [f for f in files if f.name not in report.excluded]
     known = store.sources()
     seen: dict[str, Path] = {}
     for n, path in enumerate(files):

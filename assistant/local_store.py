@@ -92,6 +92,7 @@ CREATE TABLE IF NOT EXISTS sentence_vectors (source TEXT NOT NULL, key TEXT NOT 
                                              PRIMARY KEY (source, key));
 CREATE INDEX IF NOT EXISTS sentence_vectors_key ON sentence_vectors (key);
 CREATE TABLE IF NOT EXISTS pending (source TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS excluded (name TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL,
                                     first_id INTEGER NOT NULL, count INTEGER NOT NULL);
 """
@@ -558,6 +559,19 @@ class LocalStore:
             passages = count("SELECT COUNT(*) FROM passages").fetchone()[0]
         disk = sum(p.stat().st_size for p in self.folder.rglob("*") if p.is_file())
         return StoreStats(sources, articles, passages, self.embedder_id, self.dim, disk, self.kind)
+
+    def excluded(self) -> set[str]:
+        """Names the user removed (see :class:`~assistant.store.Store`)."""
+        with self._lock:
+            return {r[0] for r in self._db.execute("SELECT name FROM excluded").fetchall()}
+
+    def set_excluded(self, name: str, excluded: bool) -> None:
+        """Mark or unmark a removed name (see :class:`~assistant.store.Store`)."""
+        with self._lock, _transaction(self._db):
+            if excluded:
+                self._db.execute("INSERT OR IGNORE INTO excluded VALUES (?)", (name,))
+            else:
+                self._db.execute("DELETE FROM excluded WHERE name = ?", (name,))
 
     # ------------------------------------------------------------------ internals
     def _meta(self, key: str, default: str | None = None) -> str:

@@ -524,6 +524,17 @@ class MilvusStore:
         return StoreStats(len(current), sum(c.record.articles for c in current), sum(c.count for c in current),
                           self.embedder_id, self.dim, disk, "milvus-lite" if self._lite_path else "milvus")
 
+    def excluded(self) -> set[str]:
+        """Names the user removed (see :class:`~assistant.store.Store`)."""
+        return {r["source"] for r in _query_all(self._client, self._records, "kind == 'excluded'", ["source"])}
+
+    def set_excluded(self, name: str, excluded: bool) -> None:
+        """Mark or unmark a removed name (see :class:`~assistant.store.Store`)."""
+        if excluded:
+            _upsert(self._client, self._records, [_record(f"excluded\x1f{name}", "excluded", name, 0, 0, "")])
+        else:
+            self._client.delete(self._records, ids=[f"excluded\x1f{name}"])
+
     # ------------------------------------------------------------------ names
     @property
     def _passages(self) -> str:

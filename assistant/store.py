@@ -165,6 +165,14 @@ class Store(Protocol):
         """Counts and disk size."""
         ...
 
+    def excluded(self) -> set[str]:
+        """Names the user removed: a folder scan does not add them back."""
+        ...
+
+    def set_excluded(self, name: str, excluded: bool) -> None:
+        """Mark a name removed by the user (or no longer: it was added again on purpose)."""
+        ...
+
     def close(self) -> None:
         """Release files and memory; the store is unusable afterwards."""
         ...

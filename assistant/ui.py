@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,18 +37,54 @@ CSS = """
 .answer mark, .sources mark { background: #ffe58a; padding: 0 2px; border-radius: 3px; }
 .notfound { border-left: 4px solid #d9534f; padding-left: 8px; color: #8a1f1b; }
 .closest { background: #f4f4f4; color: #555; border: 1px dashed #bbb; padding: 4px 8px; }
-.cite { font-size: 0.8em; color: #1a5fb4; vertical-align: super; }
+.cite { font-size: 0.8em; color: #1a5fb4; vertical-align: super; cursor: pointer; }
+.cite:hover { text-decoration: underline; }
+.answer ol.items { list-style: none; padding-left: 0; }
+.sources .flash { background: #ffb347; outline: 2px solid #e67e00; }
 .sources details { border: 1px solid #ddd; border-radius: 6px; margin: 6px 0; padding: 6px 8px; }
 .sources summary { cursor: pointer; font-weight: 600; }
 .meta { color: #666; font-size: 0.85em; }
 """
 
 
+# A click on a citation marker [n] opens its source card, scrolls to it and flashes the cited
+# sentence (in the chat's panel or the library's, whichever shows citation n).
+CLICK_JS = """
+() => {
+  document.addEventListener('click', (event) => {
+    const marker = event.target.closest('.cite');
+    const n = marker && [...marker.classList].find((c) => /^n\\d+$/.test(c));
+    if (!n) return;
+    const panel = marker.closest('#library') ? '#library-sources' : '#sources';
+    const card = document.querySelector(`${panel} details.${n}`);
+    if (!card) return;
+    card.open = true;
+    card.scrollIntoView({behavior: 'smooth', block: 'center'});
+    const mark = card.querySelector(`mark.${n}`) || card;
+    document.querySelectorAll('.sources .flash').forEach((el) => el.classList.remove('flash'));
+    mark.classList.add('flash');
+    setTimeout(() => mark.classList.remove('flash'), 2500);
+  });
+}
+"""
+
 # ----------------------------------------------------------------------------- rendering (pure)
 
+_JOINED_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\n(?=[\u3000-\u9fff\uff00-\uffef])")
 
-def _marker(n: int) -> str:
-    return f'<sup class="cite">[{n}]</sup>'
+
+def _marker(n: int, citation: Citation | None = None) -> str:
+    """A citation marker; its tooltip names the source, and a click shows it (:data:`CLICK_JS`)."""
+    title = ""
+    if citation is not None:
+        title = f' title="{html.escape(f"{citation.source} · 第{citation.paragraph}段：{citation.text[:60]}")}"'
+    return f'<sup class="cite n{n}"{title}>[{n}]</sup>'  # the chat keeps classes, not data-*
+
+
+def _page_text(text: str) -> str:
+    """Escaped source text as a paragraph reads: the page's hard line breaks inside Chinese
+    text joined (the characters, and so the offsets, are the file's own)."""
+    return html.escape(_JOINED_BREAK.sub("", text)).replace("\n", "<br>")
 
 
 def _highlight(text: str, span: str | None) -> str:
@@ -68,15 +105,16 @@ def render_answer(ans: Answer) -> str:
     parts = ['<div class="answer">']
     if ans.short_answer:
         parts.append(f"<p><b>简答：</b><mark>{html.escape(ans.short_answer)}</mark></p>")
-    if ans.items:
-        parts.append("<ol>")
+    if ans.items:  # the items number themselves (一是, 二是): the list adds no numbers
+        parts.append('<ol class="items">')
         for n, item in enumerate(ans.items, 1):
             cite_no = min(n, len(ans.citations))
-            parts.append(f"<li>{_highlight(item, ans.short_answer)}{_marker(cite_no)}</li>")
+            cited = ans.citations[cite_no - 1] if ans.citations else None
+            parts.append(f"<li>{_highlight(item, ans.short_answer)}{_marker(cite_no, cited)}</li>")
         parts.append("</ol>")
     else:
         parts.append(f"<p>{_highlight(ans.answer, ans.short_answer)}"
-                     + "".join(_marker(n) for n in range(1, len(ans.citations) + 1)) + "</p>")
+                     + "".join(_marker(n, c) for n, c in enumerate(ans.citations, 1)) + "</p>")
     parts.append("</div>")
     return "".join(parts)
 
@@ -94,7 +132,7 @@ def render_summary(summary: Summary) -> str:
                 out.append("</p>")
             out.append(f'<p><span class="meta">{html.escape(s.citation.article)}</span><br>')
             last = key
-        out.append(html.escape(s.text) + _marker(n))
+        out.append(html.escape(s.text) + _marker(n, s.citation))
     out.append("</p></div>")
     return "".join(out)
 
@@ -113,16 +151,17 @@ def render_sources(assistant: Assistant, citations: list[Citation], title: str =
         doc = assistant.document_text(first.source)
         start, end = assistant.paragraph_span(first)
         pieces, pos = [], start
-        for _, c in sorted(cites, key=lambda nc: nc[1].start):
+        for n, c in sorted(cites, key=lambda nc: nc[1].start):
             s_, e_ = max(c.start, pos), max(c.end, pos)
-            pieces.append(html.escape(doc[pos:s_]) + "<mark>" + html.escape(doc[s_:e_]) + "</mark>")
+            pieces.append(_page_text(doc[pos:s_]) + f'<mark class="n{n}">' + _page_text(doc[s_:e_]) + "</mark>")
             pos = e_
-        pieces.append(html.escape(doc[pos:end]))
-        body = "".join(pieces).replace("\n", "<br>")
+        pieces.append(_page_text(doc[pos:end]))
+        body = "".join(pieces)
         numbers = [n for n, _ in cites]
         label = f"[{numbers[0]}]" if len(numbers) == 1 else f"[{numbers[0]}–{numbers[-1]}]"
         spans = ", ".join(f"{c.start}–{c.end}" for _, c in cites[:3]) + (" …" if len(cites) > 3 else "")
-        out.append(f"<details open><summary>{label} {html.escape(first.source)} · {html.escape(first.article)} · "
+        out.append(f'<details open class="{" ".join(f"n{n}" for n in numbers)}"><summary>{label} '
+                   f"{html.escape(first.source)} · {html.escape(first.article)} · "
                    f"第{first.paragraph}段</summary><p>{body}</p>"
                    f'<p class="meta">字符 {spans}</p></details>')
     out.append("</div>")
@@ -138,7 +177,7 @@ def render_closest(assistant: Assistant, passages: list[Citation]) -> str:
     out = [f'<div class="sources closest"><h4>{html.escape(title)}</h4>']
     for c in passages:
         start, end = assistant.paragraph_span(c)
-        body = html.escape(assistant.document_text(c.source)[start:end]).replace("\n", "<br>")
+        body = _page_text(assistant.document_text(c.source)[start:end])
         out.append(f"<details><summary>{html.escape(c.source)} · {html.escape(c.article)} · 第{c.paragraph}段"
                    f"</summary><p>{body}</p></details>")
     out.append("</div>")
@@ -201,6 +240,7 @@ def chat(assistant: Assistant, message: str, history: list[dict[str, Any]], mode
     history = list(history or [])
     message = (message or "").strip()
     if not message:
+        gr.Warning("请先输入问题 · Type a question first.")
         yield history, "", gr.skip()
         return
     history.append({"role": "user", "content": message})
@@ -252,19 +292,26 @@ def upload(assistant: Assistant, upload_dir: Path, files: list[Any] | None,
 
         try:
             result = assistant.add_file(name, path.read_bytes(), upload_dir, report)
-            lines.append(f"✅ {html.escape(name)}: indexed ({result.passages} passages in the index)")
-        except (AssistantError, OSError) as exc:
-            lines.append(f"❌ {html.escape(name)}: {html.escape(str(exc))}")
+            stored = (result.added or result.updated or result.unchanged or [name])[0]
+            count = assistant.stats_of(stored)
+            lines.append(f"**已索引 Indexed** {html.escape(stored)} · {count} 段落 passages")
+        except AssistantError as exc:  # it names the file itself
+            lines.append(f"**失败 Failed** {html.escape(str(exc))}")
+        except OSError as exc:
+            lines.append(f"**失败 Failed** {html.escape(name)}: {html.escape(exc.strerror or str(exc))}")
     return "\n\n".join(lines)
 
 
-def remove(assistant: Assistant, name: str) -> str:
-    """``/remove``: drop a file from the index."""
+def remove(assistant: Assistant, name: str, upload_dir: Path | None = None) -> str:
+    """``/remove``: drop a file from the index for good (an upload's stored copy too); an
+    empty name (the confirmation was cancelled) changes nothing."""
+    if not name:
+        return "未删除 Nothing removed."
     try:
-        assistant.remove(name)
-    except AssistantError as exc:
-        raise gr.Error(str(exc)) from exc
-    return f"已删除 Removed {name}"
+        assistant.remove(name, uploads=upload_dir)
+    except AssistantError as exc:  # a user's mistake: said in the app, not a traceback in the log
+        return f"**未删除 Not removed:** {html.escape(str(exc))}"
+    return f"**已删除 Removed** {html.escape(name)} (it stays out of the index until you add it again)"
 
 
 # ----------------------------------------------------------------------------- the app
@@ -306,17 +353,17 @@ def build_demo(assistant: Assistant, upload_dir: Path) -> gr.Blocks:
         gr.Markdown("# 新闻问答与摘要 · Cited answers from Chinese news pages")
         stats = gr.Markdown(render_stats(assistant))
         with gr.Tab("问答 Chat"):
-            sources = _chat_tab(assistant)
+            _chat_tab(assistant)
         with gr.Tab("文库 Library"):
-            _library_tab(assistant, upload_dir, stats, sources)
+            _library_tab(assistant, upload_dir, stats)
         with gr.Tab("接口 API"):
             _api_tab(assistant)
     demo.queue(default_concurrency_limit=READ_CONCURRENCY)
     return demo
 
 
-def _chat_tab(assistant: Assistant) -> gr.HTML:
-    """The chat, its mode and examples, and the sources panel (returned)."""
+def _chat_tab(assistant: Assistant) -> None:
+    """The chat, its mode and examples, and its sources panel."""
     with gr.Row():
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(label="对话 Chat", height=520, sanitize_html=True, elem_id="chatbot")
@@ -334,63 +381,93 @@ def _chat_tab(assistant: Assistant) -> gr.HTML:
 
     send.click(_chat, [box, chatbot, mode], [chatbot, box, sources], api_name="chat")
     box.submit(_chat, [box, chatbot, mode], [chatbot, box, sources], api_name=False)  # type: ignore[arg-type]
-    return sources
 
 
-def _library_tab(assistant: Assistant, upload_dir: Path, stats: gr.Markdown, sources: gr.HTML) -> None:
-    """The article table, reading, summarising and removing a file, and uploads."""
+def article_choices(assistant: Assistant, name: str | None) -> list[tuple[str, str]]:
+    """The article picker's choices for one file: the whole file first, then each article."""
+    whole = [("整个文件 Whole file", "")]
+    if not name or name not in assistant.sources():
+        return whole
+    return whole + [(f"#{a.article_id} {a.title[:30]}", str(a.article_id)) for a in assistant.articles(name)]
+
+
+def _article_number(value: str | float | None) -> int | None:
+    return None if value in (None, "") else int(value)  # type: ignore[arg-type]
+
+
+# The browser asks before a file leaves the index; cancelling sends an empty name.
+CONFIRM_REMOVE_JS = "(name) => (name && window.confirm('从索引中删除 ' + name + '？\\nRemove ' + name + ' from the index?')) ? name : ''"
+
+
+def _library_tab(assistant: Assistant, upload_dir: Path, stats: gr.Markdown) -> None:
+    """The article table, reading, summarising and removing a file, and uploads; summaries
+    cite into the library's own sources panel."""
     table = gr.Dataframe(article_rows(assistant), headers=["文件 File", "#", "标题 Title", "关键词 Keywords",
                                                           "首句 First sentence"], interactive=False, wrap=True)
     with gr.Row():
         files = assistant.sources()
-        pick = gr.Dropdown(files, label="文件 File", value=files[0] if files else None, allow_custom_value=True)
-        art_no = gr.Number(label="文章 # (空 = 整个文件)", precision=0, value=None)
+        first = files[0] if files else None
+        pick = gr.Dropdown(files, label="文件 File", value=first, allow_custom_value=True, elem_id="lib-file")
+        art_pick = gr.Dropdown(article_choices(assistant, first), value="", label="文章 Article",
+                               elem_id="lib-article")
     with gr.Row():
-        read_btn = gr.Button("阅读 Read")
-        sum_btn = gr.Button("摘要 Summarise")
-        del_btn = gr.Button("删除 Remove", variant="stop")
-    reader = gr.HTML()
+        read_btn = gr.Button("阅读 Read", elem_id="lib-read")
+        sum_btn = gr.Button("摘要 Summarise", elem_id="lib-summarise")
+        del_btn = gr.Button("删除 Remove", variant="stop", elem_id="lib-remove")
+    with gr.Row():
+        reader = gr.HTML(elem_id="library")
+        lib_sources = gr.HTML(elem_id="library-sources")
     with gr.Row():
         uploader = gr.File(file_count="multiple", label="上传 Upload (" + " ".join(SUPPORTED_SUFFIXES) + ")",
                            file_types=list(SUPPORTED_SUFFIXES))
         up_btn = gr.Button("添加到索引 Add to index", variant="primary")
-    up_status = gr.Markdown()
+    up_status = gr.Markdown(elem_id="lib-status")
 
-    def _refresh() -> tuple[str, Any, Any]:
+    def _refresh(current: str | None) -> tuple[str, Any, Any, Any]:
+        """After a change: the picked file stays picked while it is indexed (no jump to another)."""
         names = assistant.sources()
-        return render_stats(assistant), article_rows(assistant), gr.update(choices=names,
-                                                                          value=names[0] if names else None)
+        keep = current if current in names else None
+        return (render_stats(assistant), article_rows(assistant), gr.update(choices=names, value=keep),
+                gr.update(choices=article_choices(assistant, keep), value=""))
 
     def _upload(fs: list[Any] | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
         return upload(assistant, upload_dir, fs, progress)
 
-    read_btn.click(lambda n, a: read_view(assistant, n, a), [pick, art_no], reader, api_name="read")
-    sum_btn.click(lambda n, a: summarise_file(assistant, n, a), [pick, art_no], [reader, sources],
-                  api_name=False)  # type: ignore[arg-type]
-    del_btn.click(lambda n: remove(assistant, n), pick, up_status, api_name="remove", **WRITES).then(
-        _refresh, None, [stats, table, pick], api_name=False)  # type: ignore[arg-type]
+    pick.change(lambda n: gr.update(choices=article_choices(assistant, n), value=""), pick, art_pick,
+                api_name=False)  # type: ignore[arg-type]
+    read_btn.click(lambda n, a: read_view(assistant, n, _article_number(a)), [pick, art_pick], reader,
+                   api_name=False)  # type: ignore[arg-type]
+    sum_btn.click(lambda n, a: summarise_file(assistant, n, _article_number(a)), [pick, art_pick],
+                  [reader, lib_sources], api_name=False)  # type: ignore[arg-type]
+    del_btn.click(lambda n: remove(assistant, n, upload_dir), pick, up_status, api_name="remove",
+                  js=CONFIRM_REMOVE_JS, **WRITES).then(
+        _refresh, pick, [stats, table, pick, art_pick], api_name=False)  # type: ignore[arg-type]
     up_btn.click(_upload, uploader, up_status, api_name="upload", **WRITES).then(
-        _refresh, None, [stats, table, pick], api_name=False)  # type: ignore[arg-type]
+        _refresh, pick, [stats, table, pick, art_pick], api_name=False)  # type: ignore[arg-type]
 
 
 def _api_tab(assistant: Assistant) -> None:
-    """Named endpoints for ``gradio_client``: ``/ask``, ``/summarize``, ``/stats``, ``/articles``."""
+    """Named endpoints for ``gradio_client``: ``/ask``, ``/summarize``, ``/stats``, ``/articles``,
+    ``/read``."""
     api_q = gr.Textbox(label="question")
     api_hist = gr.Textbox(label="history (JSON list of earlier questions)", value="[]")
     api_src = gr.Textbox(label="source")
     api_query = gr.Textbox(label="query")
     api_article = gr.Number(label="article", value=None, precision=0)
     api_out = gr.JSON(label="result")
+    api_html = gr.HTML()
     with gr.Row():
         api_ask = gr.Button("ask")
         api_sum = gr.Button("summarize")
         api_stats = gr.Button("stats")
         api_arts = gr.Button("articles")
+        api_read = gr.Button("read")
     api_ask.click(lambda q, h: ask_api(assistant, q, h), [api_q, api_hist], api_out, api_name="ask")
     api_sum.click(lambda s, q, a: summarize_api(assistant, s, q, a), [api_src, api_query, api_article],
                   api_out, api_name="summarize")
     api_stats.click(lambda: assistant.stats().to_dict(), None, api_out, api_name="stats")
     api_arts.click(lambda: [a.to_dict() for a in assistant.articles()], None, api_out, api_name="articles")
+    api_read.click(lambda s, a: read_view(assistant, s, a), [api_src, api_article], api_html, api_name="read")
 
 
 def open_assistant(index_dir: Path, seeds_dir: Path, store_uri: str | None = None) -> Assistant:

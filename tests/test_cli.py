@@ -80,7 +80,10 @@ def test_summarize_and_eval(index: Path, tmp_path: Path) -> None:
 
 def test_errors_are_one_line_without_traceback(tmp_path: Path, index: Path) -> None:
     missing = run("ask", "问题", "--index", str(tmp_path / "nothing"))
-    assert missing.returncode == 2 and "run `python -m assistant index` first" in missing.stderr
+    assert missing.returncode == 2 and f"python -m assistant index PATH --index {tmp_path / 'nothing'}" in missing.stderr
+    blank, spaces = run("ask", "", "--index", str(index)), run("ask", "   ", "--index", str(index))
+    assert blank.returncode == spaces.returncode == 2 and blank.stderr == spaces.stderr
+    assert "question is empty" in blank.stderr
     assert "Traceback" not in missing.stderr and len(missing.stderr.strip().splitlines()) == 1
     unknown = run("summarize", "--source", "nope.txt", "--index", str(index))
     assert unknown.returncode == 2 and "page.txt" in unknown.stderr and "Traceback" not in unknown.stderr

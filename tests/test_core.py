@@ -23,9 +23,30 @@ def test_bad_uploads_change_nothing(tmp_path: Path, hash_embedder) -> None:
     assert not uploads.exists() and not assistant.exists()
     report = assistant.add_file("../good page.txt", PAGE, uploads)
     assert report.added == ["good_page.txt"] and (uploads / "good_page.txt").read_bytes() == PAGE
-    assistant.remove("good_page.txt")
+    assistant.remove("good_page.txt", uploads=uploads)
+    assert not (uploads / "good_page.txt").exists()  # the stored copy of the upload goes too
     with pytest.raises(QueryError, match="not indexed"):
         assistant.remove("good_page.txt")
+    assistant.add_file("good page.txt", PAGE, uploads)  # uploading it again brings it back
+    assert assistant.sources() == ["good_page.txt"]
+
+
+def test_a_removed_file_stays_out_of_folder_scans_until_named(tmp_path: Path, hash_embedder) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(PAGE)
+    (folder / "b.txt").write_bytes(PAGE.replace("忻州".encode(), "朔州".encode()))
+    assistant = Assistant(tmp_path / "idx", embedder=hash_embedder)
+    assistant.index([folder])
+    assistant.remove("a.txt")
+    assert (folder / "a.txt").exists()  # a file the user keeps is never deleted
+    report = assistant.index([folder])
+    assert report.excluded == ["a.txt"] and assistant.sources() == ["b.txt"] and not report.changed
+    assistant.close()
+    again = Assistant(tmp_path / "idx", embedder=hash_embedder)
+    assert again.index([folder]).excluded == ["a.txt"]
+    assert again.index([folder / "a.txt"]).added == ["a.txt"] and again.sources() == ["a.txt", "b.txt"]
+    assert again.index([folder]).excluded == []
 
 
 def test_empty_and_huge_questions_are_refused(tmp_path: Path, hash_embedder) -> None:

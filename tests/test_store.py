@@ -138,10 +138,13 @@ def test_reopen_keeps_everything(open_store: OpenStore, tmp_path: Path) -> None:
     store.add_sources([A])
     store.add_sources([B])
     store.delete_source("a.txt")
+    store.set_excluded("a.txt", True)
+    store.set_excluded("c.txt", True)
+    store.set_excluded("c.txt", False)
     before = (store.dense_search(_vector("问题"), 5), store.lexical_search(tokenize("晋城图书馆"), 5))
     store.close()
     again = open_store(tmp_path / "s")
-    assert sorted(again.sources()) == ["b.txt"]
+    assert sorted(again.sources()) == ["b.txt"] and again.excluded() == {"a.txt"}
     assert (again.dense_search(_vector("问题"), 5), again.lexical_search(tokenize("晋城图书馆"), 5)) == before
     again.close()
 

@@ -11,7 +11,7 @@ import pytest
 from assistant import Assistant
 from assistant.answer import Answer
 from assistant.citation import Citation
-from assistant.ui import CSS, build_demo, render_answer
+from assistant.ui import CLICK_JS, CSS, build_demo, render_answer
 
 
 def test_rendering_escapes_hostile_text() -> None:
@@ -23,7 +23,8 @@ def test_rendering_escapes_hostile_text() -> None:
 @pytest.fixture(scope="module")
 def app(seeds_assistant: Assistant, tmp_path_factory: pytest.TempPathFactory):
     demo = build_demo(seeds_assistant, tmp_path_factory.mktemp("uploads"))
-    _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True, css=CSS)
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True, css=CSS,
+                                 js=CLICK_JS)
     yield url
     demo.close()
 
@@ -95,7 +96,7 @@ def test_upload_good_and_bad_files(client, tmp_path: Path, seeds_assistant: Assi
     status = client.predict([handle_file(str(bad))], api_name="/upload")
     assert "binary" in status and seeds_assistant.stats().files == before
     status = client.predict([handle_file(str(good))], api_name="/upload")
-    assert "indexed" in status and seeds_assistant.stats().files == before + 1
+    assert "Indexed** new_page.txt · 1 段落" in status and seeds_assistant.stats().files == before + 1
     ans = client.predict("忻州市今年新建滑雪场几座？", "[]", api_name="/ask")
     assert ans["found"] and ans["citations"][0]["source"] == "new_page.txt"
     client.predict("new_page.txt", api_name="/remove")
@@ -185,3 +186,107 @@ def test_browser_not_found_shows_closest_passages_unlike_citations(page) -> None
     assert "不是答案" in panel or "not an answer" in panel
     assert page.locator("#sources mark").count() == 0 and page.locator("#chatbot sup.cite").count() == 0
     assert "[1]" not in panel
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_a_citation_marker_shows_and_flashes_its_source(page) -> None:
+    _ask_in_chat(page, "山西2026年15件民生实事是什么", 1)
+    marker = page.locator("#chatbot sup.cite.n3").first
+    assert "001_f0849b058b181496.txt" in (marker.get_attribute("title") or "")  # the tooltip names it
+    page.wait_for_selector("#sources details.n3", timeout=30_000)
+    marker.click()
+    page.wait_for_selector("#sources mark.n3.flash", timeout=5_000)
+    assert "内镜检查3万名" in page.locator("#sources mark.n3").inner_text()
+    assert page.locator("#sources mark.n3").is_visible()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_an_empty_question_says_so(page) -> None:
+    page.locator("#question textarea").fill("   ")
+    page.locator("#ask").click()
+    page.wait_for_function("document.body.innerText.includes('请先输入问题')", timeout=10_000)
+    assert page.locator("#chatbot [data-testid='user']").count() == 0
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_library_summarises_the_whole_file_into_its_own_sources(page) -> None:
+    page.get_by_role("tab", name="文库 Library").click()
+    page.locator("#lib-summarise").click()
+    page.wait_for_selector("#library-sources details", timeout=60_000)
+    summary = page.locator("#library").inner_text()
+    articles = {d.inner_text().split("·")[1].strip() for d in page.locator("#library-sources summary").all()}
+    assert len(articles) >= 2, (summary, articles)  # the whole file, not its first article
+    assert page.locator("#library sup.cite").count() >= 3
+    page.get_by_role("tab", name="问答 Chat").click()
+    assert "—" in page.locator("#sources").inner_text()  # the chat's own panel is left alone
+
+
+FONT_BOX_JS = """
+() => {
+  const canvas = document.createElement('canvas');
+  canvas.width = 48; canvas.height = 48;
+  const ctx = canvas.getContext('2d', {willReadFrequently: true});
+  const font = getComputedStyle(document.querySelector('#chatbot')).fontFamily;
+  const draw = (ch) => {
+    ctx.clearRect(0, 0, 48, 48);
+    ctx.font = `32px ${font}`;
+    ctx.fillText(ch, 4, 36);
+    return Array.from(ctx.getImageData(0, 0, 48, 48).data).join(',');
+  };
+  const box = draw('\\uE000');  // a private-use character no font has: the missing-glyph box
+  const chars = [...new Set(document.body.innerText)].filter((c) => c.trim());
+  return chars.filter((c) => draw(c) === box);
+}
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_no_character_renders_as_a_box(page) -> None:
+    _ask_in_chat(page, "山西2026年15件民生实事是什么", 1)
+    page.wait_for_selector("#sources details", timeout=30_000)
+    boxes = page.evaluate(FONT_BOX_JS)
+    assert boxes == [], boxes
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_remove_asks_first_and_the_file_stays_removed_after_a_restart(browser, tmp_path: Path) -> None:
+    from assistant.ui import open_assistant
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("## 忻州新建滑雪场\n\n本报讯 忻州市今年新建滑雪场2座。(王五)\n", encoding="utf-8")
+    (seeds / "b.txt").write_text("## 阳泉新增公园\n\n本报讯 阳泉市今年新增城市公园3个。(赵六)\n", encoding="utf-8")
+    assistant = open_assistant(tmp_path / "index", seeds)
+    demo = build_demo(assistant, tmp_path / "uploads")
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True,
+                            css=CSS, js=CLICK_JS)
+    try:
+        page = browser.new_page()
+        page.goto(url)
+        page.get_by_role("tab", name="文库 Library").click()
+        page.locator("#lib-remove").wait_for()
+        page.once("dialog", lambda dialog: dialog.dismiss())
+        page.locator("#lib-remove").click()
+        page.wait_for_function("document.querySelector('#lib-status').innerText.includes('Nothing removed')",
+                               timeout=15_000)
+        assert assistant.sources() == ["a.txt", "b.txt"]
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+        page.locator("#lib-remove").click()
+        page.wait_for_function("document.querySelector('#lib-status').innerText.includes('Removed a.txt')")
+        assert "a.txt" in asked[0] and assistant.sources() == ["b.txt"]
+        # the file picker is left empty, not moved to another file the user did not choose
+        page.wait_for_function("document.querySelector('#lib-file input').value === ''", timeout=10_000)
+    finally:
+        demo.close()
+        assistant.close()
+    restarted = open_assistant(tmp_path / "index", seeds)  # the folder still holds a.txt
+    assert restarted.sources() == ["b.txt"]
+    restarted.index([seeds / "a.txt"])  # naming the file adds it again
+    assert restarted.sources() == ["a.txt", "b.txt"]
+    restarted.close()
