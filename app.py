@@ -15,7 +15,7 @@ from pathlib import Path
 
 from assistant.config import DEFAULT_INDEX_DIR, DEFAULT_SEEDS_DIR, MAX_UPLOAD_BYTES, PROJECT_ROOT
 from assistant.errors import AssistantError
-from assistant.ui import CLICK_JS, CSS, build_demo, open_assistant
+from assistant.ui import APP_JS, CSS, build_demo, open_assistant
 
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--host", default=os.environ.get("ASSISTANT_HOST", "127.0.0.1"),
@@ -34,4 +34,4 @@ except AssistantError as exc:  # e.g. a Milvus server that does not answer: one 
 demo = build_demo(assistant, upload_dir=PROJECT_ROOT / "data" / "uploads")
 
 if __name__ == "__main__":
-    demo.launch(server_name=args.host, server_port=args.port, css=CSS, js=CLICK_JS, max_file_size=MAX_UPLOAD_BYTES)
+    demo.launch(server_name=args.host, server_port=args.port, css=CSS, js=APP_JS, max_file_size=MAX_UPLOAD_BYTES)

@@ -22,7 +22,7 @@ from typing import Any
 from .answerability import signals
 from .candidates import Candidate, candidates, overlap
 from .chunking import Passage, Sentence
-from .citation import Citation, cite
+from .citation import Citation, cite, sources_markdown
 from .config import (
     ANSWER_MAX_CHARS,
     CLAUSE_SENTENCE_MAX,
@@ -100,6 +100,20 @@ class Answer:
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of PRODUCT.md (plus ``items``, ``message``, ``confidence``)."""
         return asdict(self)
+
+    def to_markdown(self) -> str:
+        """The answer to paste elsewhere: the question, the answer with its ``[n]`` markers,
+        then the numbered sources (file, article, paragraph, offsets, quoted text)."""
+        lines = [f"**问 Q:** {self.question}", ""]
+        if not self.found:
+            return "\n".join(lines + [f"**未找到 Not found.** {self.message}".rstrip()])
+        if self.short_answer:
+            lines += [f"**简答 Short answer:** {self.short_answer}", ""]
+        if self.items:
+            lines += [f"- {item} [{min(n, len(self.citations))}]" for n, item in enumerate(self.items, 1)]
+        else:
+            lines.append(self.answer + "".join(f" [{n}]" for n in range(1, len(self.citations) + 1)))
+        return "\n".join([*lines, "", *sources_markdown(self.citations)])
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -34,3 +34,13 @@ def cite(passage: Passage, documents: Mapping[str, str], score: float,
     e = passage.end if end is None else end
     return Citation(passage.source, passage.article, passage.paragraph, s, e,
                     documents.get(passage.source, "")[s:e], round(float(score), 4), passage.article_id)
+
+
+def sources_markdown(citations: Sequence[Citation]) -> list[str]:
+    """Numbered Markdown lines naming each cited span: file, article, paragraph, offsets and
+    the quoted text."""
+    lines = ["**来源 Sources**", ""]
+    for n, c in enumerate(citations, 1):
+        quoted = " ".join(c.text.split())
+        lines.append(f"{n}. {c.source} · {c.article} · 第{c.paragraph}段 ({c.start}–{c.end}): “{quoted}”")
+    return lines

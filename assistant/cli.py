@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--history", help="earlier questions of the chat, as a JSON list, for a follow-up")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--format", choices=["text", "json", "markdown"], default="text",
+                   help="markdown: the answer and its numbered sources, to paste elsewhere")
     p.add_argument("--store", default=os.environ.get("ASSISTANT_STORE"), help=store_help)
 
     p = sub.add_parser("summarize", help="summarise a file or a topic")
@@ -146,11 +148,13 @@ def _run(args: argparse.Namespace) -> int:
             e.question for e in load_examples(args.questions)[0]]
         history = _history(args.history)
         for q in questions:
-            ans = assistant.ask(q, k=args.k, history=history).to_dict()
-            if args.json:
-                print(json.dumps(ans, ensure_ascii=False), flush=True)
+            answer = assistant.ask(q, k=args.k, history=history)
+            if args.json or args.format == "json":
+                print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+            elif args.format == "markdown":
+                print(answer.to_markdown() + "\n", flush=True)
             else:
-                _print_answer(ans, args.verbose)
+                _print_answer(answer.to_dict(), args.verbose)
         return 0
     if args.command == "summarize":
         summ = assistant.summarize(source=args.source, query=args.query, article=args.article).to_dict()

@@ -317,6 +317,16 @@ class Assistant:
             return citation.start, citation.end
         return min(p.start for p in same), max(p.end for p in same)
 
+    def article_spans(self, source: str, article_id: int) -> list[tuple[int, int]]:
+        """Original offsets of each paragraph of one article, in order (a table's rows one
+        each)."""
+        spans: dict[tuple[int, int], tuple[int, int]] = {}
+        for p in self.store.source_passages(source, article_id):
+            key = (p.paragraph, p.start if p.kind == "table_row" else -1)
+            start, end = spans.get(key, (p.start, p.end))
+            spans[key] = (min(start, p.start), max(end, p.end))
+        return sorted(spans.values())
+
     def article_paragraphs(self, source: str, article_id: int) -> list[str]:
         """The repaired text of one article, a string per paragraph (table rows one each)."""
         paragraphs: dict[int, list[str]] = {}

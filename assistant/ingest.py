@@ -119,7 +119,7 @@ def index_files(store: Store, paths: Iterable[Path], embedder: Embedder,
     known = store.sources()
     seen: dict[str, Path] = {}
     for n, path in enumerate(files):
-        progress(n / max(len(files), 1), f"reading {path.name}")
+        progress(n / max(len(files), 1), f"{n + 1}/{len(files)} files · reading {path.name}")
         if path.name in seen:
             report.errors.append(f"{path}: a file named {path.name} is already indexed from {seen[path.name]}; "
                                  "rename one.")
@@ -127,7 +127,7 @@ def index_files(store: Store, paths: Iterable[Path], embedder: Embedder,
         seen[path.name] = path
         parsed = _read_if_changed(known.get(path.name), path, report, settings)
         if parsed is not None:
-            progress((n + 0.5) / max(len(files), 1), f"embedding and storing {path.name}")
+            progress((n + 0.5) / max(len(files), 1), f"{n + 1}/{len(files)} files · embedding {path.name}")
             add_parsed(store, parsed, embedder, settings)
     report.removed = [n for n, s in known.items() if n not in seen and not Path(s.path).exists()]
     for name in report.removed:

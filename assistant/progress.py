@@ -14,11 +14,11 @@ class ProgressBar:
         from tqdm import tqdm
 
         self._bar = tqdm(total=100, unit="%", desc=description or None, disable=not enabled, file=sys.stderr,
-                         bar_format="{l_bar}{bar}| {n:.0f}% {postfix}")
+                         bar_format="{l_bar}{bar}| {n:.0f}% [{elapsed}<{remaining}] {postfix}")
 
     def __call__(self, fraction: float, message: str) -> None:
         self._bar.n = round(fraction * 100)
-        self._bar.set_postfix_str(message[:40])
+        self._bar.set_postfix_str(message[:60])
         self._bar.refresh()
 
     def __enter__(self) -> ProgressBar:

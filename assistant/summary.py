@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .chunking import Passage, Sentence
-from .citation import Citation, cite
+from .citation import Citation, cite, sources_markdown
 from .config import (
     CAPTION_PENALTY,
     CENTRALITY_WEIGHT,
@@ -53,6 +53,12 @@ class Summary:
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of PRODUCT.md."""
         return asdict(self)
+
+    def to_markdown(self) -> str:
+        """The summary to paste elsewhere: each sentence with its ``[n]``, then the sources."""
+        body = " ".join(f"{s.text} [{n}]" for n, s in enumerate(self.sentences, 1))
+        return "\n".join([f"**摘要 Summary:** {self.title}", "", body, "",
+                          *sources_markdown([s.citation for s in self.sentences])])
 
 
 @dataclass(frozen=True)

@@ -41,17 +41,38 @@ CSS = """
 .cite:hover { text-decoration: underline; }
 .answer ol.items { list-style: none; padding-left: 0; }
 .sources .flash { background: #ffb347; outline: 2px solid #e67e00; }
+.offstage { position: absolute !important; left: -9999px; width: 1px; height: 1px; overflow: hidden; }
+.reader { border-top: 2px solid #1a5fb4; margin-top: 8px; }
 .sources details { border: 1px solid #ddd; border-radius: 6px; margin: 6px 0; padding: 6px 8px; }
 .sources summary { cursor: pointer; font-weight: 600; }
 .meta { color: #666; font-size: 0.85em; }
 """
 
 
-# A click on a citation marker [n] opens its source card, scrolls to it and flashes the cited
-# sentence (in the chat's panel or the library's, whichever shows citation n).
-CLICK_JS = """
+# The page's script: a click on a citation marker [n] opens its source card, scrolls to it
+# and flashes the cited sentence (in the chat's panel or the library's); a click on "read the
+# article" asks for the whole article; a new question is scrolled to the top of the chat, so
+# the answer streams in below it instead of pushing it out of view.
+APP_JS = """
 () => {
+  let questions = 0;
+  new MutationObserver(() => {
+    const asked = document.querySelectorAll('#chatbot [data-testid="user"]');
+    if (asked.length > questions) {
+      questions = asked.length;
+      asked[asked.length - 1].scrollIntoView({block: 'start'});
+    }
+  }).observe(document.body, {childList: true, subtree: true});
   document.addEventListener('click', (event) => {
+    const read = event.target.closest('.read-article');
+    if (read) {
+      event.preventDefault();
+      const box = document.querySelector('#read-request textarea');
+      box.value = read.closest('details').getAttribute('data-read');
+      box.dispatchEvent(new Event('input', {bubbles: true}));
+      setTimeout(() => document.querySelector('#read-go').click(), 50);
+      return;
+    }
     const marker = event.target.closest('.cite');
     const n = marker && [...marker.classList].find((c) => /^n\\d+$/.test(c));
     if (!n) return;
@@ -74,7 +95,7 @@ _JOINED_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\n(?=[\u3000-\u9ff
 
 
 def _marker(n: int, citation: Citation | None = None) -> str:
-    """A citation marker; its tooltip names the source, and a click shows it (:data:`CLICK_JS`)."""
+    """A citation marker; its tooltip names the source, and a click shows it (:data:`APP_JS`)."""
     title = ""
     if citation is not None:
         title = f' title="{html.escape(f"{citation.source} · 第{citation.paragraph}段：{citation.text[:60]}")}"'
@@ -137,9 +158,11 @@ def render_summary(summary: Summary) -> str:
     return "".join(out)
 
 
-def render_sources(assistant: Assistant, citations: list[Citation], title: str = "来源 Sources") -> str:
+def render_sources(assistant: Assistant, citations: list[Citation], title: str = "来源 Sources",
+                   readable: bool = True) -> str:
     """Each cited paragraph with its file, article and paragraph number, the cited
-    sentence highlighted inside the paragraph."""
+    sentence highlighted inside the paragraph (and, in the chat, a link that opens the whole
+    article: ``readable``)."""
     if not citations:
         return f'<div class="sources"><h4>{html.escape(title)}</h4><p class="meta">—</p></div>'
     out = [f'<div class="sources"><h4>{html.escape(title)}</h4>']
@@ -160,12 +183,46 @@ def render_sources(assistant: Assistant, citations: list[Citation], title: str =
         numbers = [n for n, _ in cites]
         label = f"[{numbers[0]}]" if len(numbers) == 1 else f"[{numbers[0]}–{numbers[-1]}]"
         spans = ", ".join(f"{c.start}–{c.end}" for _, c in cites[:3]) + (" …" if len(cites) > 3 else "")
-        out.append(f'<details open class="{" ".join(f"n{n}" for n in numbers)}"><summary>{label} '
+        request = html.escape(json.dumps({"source": first.source, "article": first.article_id,
+                                          "spans": [[c.start, c.end] for _, c in cites]}, ensure_ascii=False))
+        out.append(f'<details open class="{" ".join(f"n{n}" for n in numbers)}" data-read="{request}">'
+                   f'<summary>{label} '
                    f"{html.escape(first.source)} · {html.escape(first.article)} · "
                    f"第{first.paragraph}段</summary><p>{body}</p>"
-                   f'<p class="meta">字符 {spans}</p></details>')
+                   f'<p class="meta">字符 {spans}'
+                   + (' · <a class="read-article" href="#chat-reader">阅读全文 Read the article</a>' if readable else "")
+                   + "</p></details>")
     out.append("</div>")
     return "".join(out)
+
+
+def render_article(assistant: Assistant, request: str) -> str:
+    """The whole article a source card belongs to (``request``: its JSON ``data-read``), with
+    its title and place, every paragraph in the file's own text, the cited spans marked."""
+    try:
+        req = json.loads(request or "{}")
+        source, article_id = str(req["source"]), int(req["article"])
+        cited = [(int(s), int(e)) for s, e in req.get("spans", [])]
+    except (ValueError, KeyError, TypeError):
+        return ""
+    try:
+        doc = assistant.document_text(source)
+    except AssistantError as exc:
+        return f'<div class="notfound">{html.escape(str(exc))}</div>'
+    record = next((a for a in assistant.articles(source) if a.article_id == article_id), None)
+    paragraphs = assistant.article_spans(source, article_id)
+    out = [f'<div class="sources reader"><h3>{html.escape(record.title if record else source)}</h3>',
+           f'<p class="meta">{html.escape(source)} · 第{article_id}篇 · {len(paragraphs)} 段'
+           + (f" · {html.escape(' '.join(record.keywords))}" if record and record.keywords else "") + "</p>"]
+    for start, end in paragraphs:
+        pieces, pos = [], start
+        for s_, e_ in sorted(cited):
+            s_, e_ = max(s_, pos), min(e_, end)
+            if s_ < e_:
+                pieces.append(_page_text(doc[pos:s_]) + "<mark>" + _page_text(doc[s_:e_]) + "</mark>")
+                pos = e_
+        out.append("<p>" + "".join(pieces) + _page_text(doc[pos:end]) + "</p>")
+    return "".join(out) + "</div>"
 
 
 def render_closest(assistant: Assistant, passages: list[Citation]) -> str:
@@ -235,13 +292,14 @@ def summarize_api(assistant: Assistant, source: str = "", query: str = "", artic
 
 
 def chat(assistant: Assistant, message: str, history: list[dict[str, Any]], mode: str
-         ) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
-    """Chat turn: the answer streams in sentence by sentence; sources fill the panel."""
+         ) -> Iterator[tuple[list[dict[str, Any]], str, str, str]]:
+    """Chat turn: the answer streams in sentence by sentence; sources fill the panel, and the
+    answer with its sources as Markdown fills the copy box."""
     history = list(history or [])
     message = (message or "").strip()
     if not message:
         gr.Warning("请先输入问题 · Type a question first.")
-        yield history, "", gr.skip()
+        yield history, "", gr.skip(), gr.skip()
         return
     history.append({"role": "user", "content": message})
     try:
@@ -249,14 +307,16 @@ def chat(assistant: Assistant, message: str, history: list[dict[str, Any]], mode
             summary = assistant.summarize(query=message)
             final = render_summary(summary)
             sources = render_sources(assistant, [s.citation for s in summary.sentences])
+            markdown = summary.to_markdown()
         else:
             ans = assistant.ask(message, history=_messages_history(history[:-1]))
             final = render_answer(ans)
             sources = (render_sources(assistant, ans.citations) if ans.found
                        else render_closest(assistant, ans.passages[:3]))
+            markdown = ans.to_markdown()
     except AssistantError as exc:
         history.append({"role": "assistant", "content": f'<div class="notfound">{html.escape(str(exc))}</div>'})
-        yield history, "", gr.skip()
+        yield history, "", gr.skip(), gr.skip()
         return
     history.append({"role": "assistant", "content": ""})
     pieces = final.split("<sup")
@@ -264,10 +324,10 @@ def chat(assistant: Assistant, message: str, history: list[dict[str, Any]], mode
     for n, piece in enumerate(pieces):
         shown += ("<sup" if n else "") + piece
         history[-1] = {"role": "assistant", "content": shown}
-        yield history, "", gr.skip()
+        yield history, "", gr.skip(), gr.skip()
         time.sleep(STREAM_DELAY_S)
     history[-1] = {"role": "assistant", "content": final}
-    yield history, "", sources
+    yield history, "", sources, markdown
 
 
 def article_rows(assistant: Assistant) -> list[list[Any]]:
@@ -288,7 +348,7 @@ def upload(assistant: Assistant, upload_dir: Path, files: list[Any] | None,
 
         def report(fraction: float, msg: str, n: int = n, name: str = name) -> None:
             if progress is not None:
-                progress((n + fraction) / len(files), desc=f"{name}: {msg}")
+                progress((n + fraction) / len(files), desc=f"{n + 1}/{len(files)} · {name}: {msg}")
 
         try:
             result = assistant.add_file(name, path.read_bytes(), upload_dir, report)
@@ -338,7 +398,7 @@ def summarise_file(assistant: Assistant, name: str, number: float | None) -> tup
         summ = assistant.summarize(source=name, article=None if number is None or number == "" else int(number))
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
-    return render_summary(summ), render_sources(assistant, [s.citation for s in summ.sentences])
+    return render_summary(summ), render_sources(assistant, [s.citation for s in summ.sentences], readable=False)
 
 
 # Reading (questions, summaries, the library) runs side by side, up to READ_CONCURRENCY
@@ -366,7 +426,8 @@ def _chat_tab(assistant: Assistant) -> None:
     """The chat, its mode and examples, and its sources panel."""
     with gr.Row():
         with gr.Column(scale=3):
-            chatbot = gr.Chatbot(label="对话 Chat", height=520, sanitize_html=True, elem_id="chatbot")
+            chatbot = gr.Chatbot(label="对话 Chat", height=520, sanitize_html=True, elem_id="chatbot",
+                                 autoscroll=False)  # the page script keeps the question in view
             mode = gr.Radio(["问答 Answer", "摘要 Topic summary"], value="问答 Answer", label="模式 Mode")
             with gr.Row():
                 box = gr.Textbox(placeholder="输入问题，例如：山西2026年15件民生实事是什么", scale=5,
@@ -375,12 +436,19 @@ def _chat_tab(assistant: Assistant) -> None:
             gr.Examples(EXAMPLES, inputs=box, label="示例 Examples")
         with gr.Column(scale=2):
             sources = gr.HTML(render_sources(assistant, []), elem_id="sources")
+            reader = gr.HTML(elem_id="chat-reader")
+            read_request = gr.Textbox(elem_id="read-request", elem_classes="offstage", container=False)
+            read_go = gr.Button("read", elem_id="read-go", elem_classes="offstage")
+            copy_box = gr.Textbox(label="复制答案 Copy the answer with its sources (Markdown)", lines=3, max_lines=8,
+                                  interactive=False, buttons=["copy"], elem_id="answer-markdown")
 
     def _chat(message: str, history: list[dict[str, Any]], mode_value: str) -> Iterator[Any]:
         yield from chat(assistant, message, history, mode_value)
 
-    send.click(_chat, [box, chatbot, mode], [chatbot, box, sources], api_name="chat")
-    box.submit(_chat, [box, chatbot, mode], [chatbot, box, sources], api_name=False)  # type: ignore[arg-type]
+    read_go.click(lambda r: render_article(assistant, r), read_request, reader, api_name=False)  # type: ignore[arg-type]
+    send.click(_chat, [box, chatbot, mode], [chatbot, box, sources, copy_box], api_name="chat")
+    box.submit(_chat, [box, chatbot, mode], [chatbot, box, sources, copy_box],
+               api_name=False)  # type: ignore[arg-type]
 
 
 def article_choices(assistant: Assistant, name: str | None) -> list[tuple[str, str]]:

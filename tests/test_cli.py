@@ -116,3 +116,11 @@ def test_every_command_reads_and_writes_a_milvus_lite_store(tmp_path: Path) -> N
     assert [a["title"] for a in articles] == ["忻州新建滑雪场", "阳泉新增公园"]
     summary = json.loads(run("summarize", "--source", "page.txt", "--store", store, "--json").stdout)
     assert summary["sentences"] and all(s["citation"]["source"] == "page.txt" for s in summary["sentences"])
+
+
+def test_ask_as_markdown_to_paste_elsewhere(index: Path) -> None:
+    done = run("ask", "阳泉市今年新增城市公园几个？", "--index", str(index), "--format", "markdown")
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    assert text.startswith("**问 Q:** 阳泉市今年新增城市公园几个？") and "[1]" in text
+    assert "**来源 Sources**" in text and "1. page" in text and "“本报讯 阳泉市今年新增城市公园3个" in text

@@ -11,7 +11,7 @@ import pytest
 from assistant import Assistant
 from assistant.answer import Answer
 from assistant.citation import Citation
-from assistant.ui import CLICK_JS, CSS, build_demo, render_answer
+from assistant.ui import APP_JS, CSS, build_demo, render_answer
 
 
 def test_rendering_escapes_hostile_text() -> None:
@@ -24,7 +24,7 @@ def test_rendering_escapes_hostile_text() -> None:
 def app(seeds_assistant: Assistant, tmp_path_factory: pytest.TempPathFactory):
     demo = build_demo(seeds_assistant, tmp_path_factory.mktemp("uploads"))
     _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True, css=CSS,
-                                 js=CLICK_JS)
+                                 js=APP_JS)
     yield url
     demo.close()
 
@@ -264,7 +264,7 @@ def test_browser_remove_asks_first_and_the_file_stays_removed_after_a_restart(br
     assistant = open_assistant(tmp_path / "index", seeds)
     demo = build_demo(assistant, tmp_path / "uploads")
     _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True,
-                            css=CSS, js=CLICK_JS)
+                            css=CSS, js=APP_JS)
     try:
         page = browser.new_page()
         page.goto(url)
@@ -290,3 +290,31 @@ def test_browser_remove_asks_first_and_the_file_stays_removed_after_a_restart(br
     restarted.index([seeds / "a.txt"])  # naming the file adds it again
     assert restarted.sources() == ["a.txt", "b.txt"]
     restarted.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_a_source_opens_its_whole_article_and_the_answer_copies_as_markdown(page) -> None:
+    _ask_in_chat(page, "山西2026年15件民生实事是什么", 1)
+    page.wait_for_selector("#sources .read-article", timeout=30_000)
+    page.locator("#sources .read-article").first.click()
+    page.wait_for_selector("#chat-reader h3", timeout=30_000)
+    reader = page.locator("#chat-reader").inner_text()
+    assert "001_f0849b058b181496.txt" in reader and "十五是" in reader
+    assert page.locator("#chat-reader mark").count() >= 1
+    assert "一是为怀孕妇女" in page.locator("#chat-reader mark").first.inner_text()
+    markdown = page.locator("#answer-markdown textarea").input_value()
+    assert markdown.startswith("**问 Q:** 山西2026年15件民生实事是什么") and "**来源 Sources**" in markdown
+    assert "15. 001_f0849b058b181496.txt" in markdown
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_a_long_answer_keeps_its_question_in_view(page) -> None:
+    _ask_in_chat(page, "山西2026年15件民生实事是什么", 1)
+    _ask_in_chat(page, "第十五件呢", 2)
+    _ask_in_chat(page, "山西2026年15件民生实事是什么", 3)
+    question = page.locator("#chatbot [data-testid='user']").nth(2).bounding_box()
+    view = page.locator("#chatbot [role='log'], #chatbot .bubble-wrap").first.bounding_box()
+    assert question is not None and view is not None
+    assert view["y"] - 1 <= question["y"] <= view["y"] + view["height"] - question["height"]
