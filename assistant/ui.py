@@ -269,6 +269,12 @@ def _messages_history(history: list[dict[str, Any]]) -> list[str]:
     return [t for t in texts if t]
 
 
+def _user_error(exc: AssistantError) -> gr.Error:
+    """A user's mistake (an empty question, an unknown file) shown in the app: no traceback in
+    the server's log, which is for the server's own faults."""
+    return gr.Error(str(exc), print_exception=False)
+
+
 def ask_api(assistant: Assistant, question: str, history_json: str = "[]") -> dict[str, Any]:
     """``/ask``: the answer as JSON (PRODUCT.md contract)."""
     try:
@@ -279,7 +285,7 @@ def ask_api(assistant: Assistant, question: str, history_json: str = "[]") -> di
     try:
         return assistant.ask(question, history=history).to_dict()
     except AssistantError as exc:
-        raise gr.Error(str(exc)) from exc
+        raise _user_error(exc) from exc
 
 
 def summarize_api(assistant: Assistant, source: str = "", query: str = "", article: float | None = None) -> dict[str, Any]:
@@ -288,7 +294,7 @@ def summarize_api(assistant: Assistant, source: str = "", query: str = "", artic
         art = None if article in (None, "", -1) else int(article)
         return assistant.summarize(source=source or None, query=query or None, article=art).to_dict()
     except AssistantError as exc:
-        raise gr.Error(str(exc)) from exc
+        raise _user_error(exc) from exc
 
 
 def chat(assistant: Assistant, message: str, history: list[dict[str, Any]], mode: str
@@ -384,7 +390,7 @@ def read_view(assistant: Assistant, name: str, number: float | None) -> str:
     try:
         text = assistant.document_text(name)
     except AssistantError as exc:
-        raise gr.Error(str(exc)) from exc
+        raise _user_error(exc) from exc
     if number is not None and number != "":
         paragraphs = assistant.article_paragraphs(name, int(number))
         if paragraphs:
@@ -397,7 +403,7 @@ def summarise_file(assistant: Assistant, name: str, number: float | None) -> tup
     try:
         summ = assistant.summarize(source=name, article=None if number is None or number == "" else int(number))
     except AssistantError as exc:
-        raise gr.Error(str(exc)) from exc
+        raise _user_error(exc) from exc
     return render_summary(summ), render_sources(assistant, [s.citation for s in summ.sentences], readable=False)
 
 

@@ -95,12 +95,21 @@ def test_upload_good_and_bad_files(client, tmp_path: Path, seeds_assistant: Assi
     before = seeds_assistant.stats().files
     status = client.predict([handle_file(str(bad))], api_name="/upload")
     assert "binary" in status and seeds_assistant.stats().files == before
+    assert status.count("photo.txt") == 1  # the file is named once, not "photo.txt: photo.txt: …"
     status = client.predict([handle_file(str(good))], api_name="/upload")
     assert "Indexed** new_page.txt · 1 段落" in status and seeds_assistant.stats().files == before + 1
     ans = client.predict("忻州市今年新建滑雪场几座？", "[]", api_name="/ask")
     assert ans["found"] and ans["citations"][0]["source"] == "new_page.txt"
     client.predict("new_page.txt", api_name="/remove")
     assert seeds_assistant.stats().files == before
+
+
+@pytest.mark.slow
+def test_user_errors_are_said_in_the_app_without_a_traceback_in_the_log(client, capfd) -> None:
+    with pytest.raises(Exception, match="empty"):
+        client.predict("   ", "[]", api_name="/ask")
+    assert "not indexed" in client.predict("nope.txt", api_name="/remove")
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_chat_history_reads_gradio_message_parts() -> None:
@@ -167,6 +176,9 @@ def test_browser_asks_and_shows_fifteen_items_with_sources(page, tmp_path: Path)
     page.locator("#ask").click()
     page.wait_for_function("document.querySelectorAll('#chatbot ol li').length >= 15", timeout=60_000)
     assert page.locator("#chatbot ol li").count() == 15
+    first = page.locator("#chatbot ol li").first
+    assert first.evaluate("li => getComputedStyle(li).listStyleType") == "none"  # 一是 numbers it, once
+    assert first.inner_text().startswith("一是")
     page.wait_for_selector("#sources details", timeout=30_000)
     sources = page.locator("#sources").inner_text()
     assert "001_f0849b058b181496.txt" in sources and "十五件民生实事" in sources
