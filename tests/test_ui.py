@@ -176,10 +176,10 @@ def test_browser_asks_and_shows_fifteen_items_with_sources(page, tmp_path: Path)
     page.locator("#ask").click()
     page.wait_for_function("document.querySelectorAll('#chatbot ol li').length >= 15", timeout=60_000)
     assert page.locator("#chatbot ol li").count() == 15
+    page.wait_for_selector("#sources details", timeout=30_000)  # the answer has finished streaming
     first = page.locator("#chatbot ol li").first
     assert first.evaluate("li => getComputedStyle(li).listStyleType") == "none"  # 一是 numbers it, once
     assert first.inner_text().startswith("一是")
-    page.wait_for_selector("#sources details", timeout=30_000)
     sources = page.locator("#sources").inner_text()
     assert "001_f0849b058b181496.txt" in sources and "十五件民生实事" in sources
     assert page.locator("#sources mark").count() >= 1
