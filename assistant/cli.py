@@ -128,6 +128,8 @@ def _run(args: argparse.Namespace) -> int:
         return _train(args)
     assistant = Assistant(args.index, args.models, store_uri=args.store)
     if args.command == "index":
+        if args.paths and not any(Path(p).exists() for p in args.paths):
+            raise QueryError(f"No such file or folder: {', '.join(str(p) for p in args.paths)}.")
         report = _index(assistant, args.paths, args.rebuild, quiet=args.json)
         summary = {k: v for k, v in vars(report).items()}
         if args.json:
@@ -148,7 +150,12 @@ def _run(args: argparse.Namespace) -> int:
             e.question for e in load_examples(args.questions)[0]]
         history = _history(args.history)
         for q in questions:
-            answer = assistant.ask(q, k=args.k, history=history)
+            try:
+                answer = assistant.ask(q, k=args.k, history=history)
+            except QueryError as exc:
+                if args.question is not None:
+                    raise
+                answer = Answer(q, "", None, False, message=str(exc))  # a file keeps one line a question
             if args.json or args.format == "json":
                 print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
             elif args.format == "markdown":

@@ -20,6 +20,8 @@ INDEX_CACHE_DIR = PROJECT_ROOT / ".index"  # evaluation sets get their own index
 RANKER_DIR = Path(__file__).resolve().parent  # the shipped rankers and their JSON sidecars
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+UTF16_PLAIN_SHARE = 0.95  # UTF-16 without a BOM is taken when this share of it reads as Chinese or ASCII
+UPLOAD_NAME_TRIES = 100  # an upload whose name is taken by another page is stored as name-2 … name-100
 INDEX_FORMAT_VERSION = 2  # 2: SQLite records, vector segments, tantivy (1: JSON lines, migrated)
 # bump when parsing or chunking changes, so unchanged files are parsed again
 PARSER_VERSION = 4  # 4: table cells carried as data on the passage

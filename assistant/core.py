@@ -29,15 +29,18 @@ from .config import (
 from .embedding import Embedder, QueryCache, content_hash, load_embedder
 from .errors import DocumentError, QueryError
 from .ingest import IndexReport, Progress, copy_reembedded, index_files, no_progress, store_upload
-from .question import followup_topic, pos_words, resolve_followup
+from .question import followup_topic, is_askable, pos_words, resolve_followup
 from .ranker import Rankers, load_rankers
 from .search import Hit, hybrid_search
 from .store import ArticleRecord, DocumentTexts, Scope, Store, block_key
 from .stores import StoreLocation, open_store, rebuild_store, store_exists, store_location
 from .summary import Summary, summarize_passages, summarize_topic
-from .text import tokenize
+from .text import clean_input, tokenize
 
 log = logging.getLogger(__name__)
+
+NOT_ASKABLE = ("这个问题没有可以检索的词语 · The question has no words to look up: ask with a few words, "
+               "e.g. 山西5G基站数量达到多少？")
 
 
 @dataclass(frozen=True)
@@ -155,13 +158,15 @@ class Assistant:
         return report
 
     def add_file(self, name: str, raw: bytes, folder: Path, progress: Progress = no_progress) -> IndexReport:
-        """Store an uploaded file under ``folder`` with a safe name and index it.
+        """Store an uploaded file under ``folder`` with a safe name and index it; it never
+        replaces another page (see :func:`~assistant.ingest.store_upload`): the report names
+        the file as stored.
 
         Raises:
             DocumentError: the file is too large, of an unsupported type, or unreadable;
                 nothing is stored or changed then.
         """
-        report = self.index([store_upload(name, raw, folder, self.settings)], progress)
+        report = self.index([store_upload(name, raw, folder, self.settings, self.store.sources())], progress)
         if report.errors:
             raise DocumentError("; ".join(report.errors))
         return report
@@ -211,7 +216,12 @@ class Assistant:
             history: earlier questions of the same chat, for follow-ups.
         """
         clock = Clock()
-        answer = self._ask(_checked_query(question), k or self.settings.top_k, history or [], clock)
+        question = _checked_query(question)
+        if not is_askable(question):
+            return Answer(question, "", None, False, message=NOT_ASKABLE, timings=clock.timings())
+        history = [h for h in (re.sub(r"\s+", " ", clean_input(h)).strip() for h in history or [])
+                   if h and len(h) <= MAX_QUERY_CHARS]  # a question refused before has no answer to follow
+        answer = self._ask(question, k or self.settings.top_k, history, clock)
         return replace(answer, timings=clock.timings())
 
     def _ask(self, question: str, k: int, history: list[str], clock: Clock) -> Answer:
@@ -352,11 +362,12 @@ class Assistant:
 
     def _check_source(self, source: str) -> None:
         if source not in self.store.sources():
-            raise QueryError(f"{source} is not indexed; indexed files: {', '.join(self.sources()) or 'none'}.")
+            raise QueryError(f"{clean_input(source)[:200]} is not indexed; indexed files: "
+                             f"{', '.join(self.sources()) or 'none'}.")
 
 
 def _checked_query(query: str) -> str:
-    q = re.sub(r"\s+", " ", query or "").strip()
+    q = re.sub(r"\s+", " ", clean_input(query)).strip()
     if not q:
         raise QueryError("The question is empty; type a question about the indexed pages.")
     if len(q) > MAX_QUERY_CHARS:

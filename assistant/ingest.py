@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .chunking import Passage, chunk_articles
-from .config import DEFAULT_SETTINGS, PARSER_VERSION, SUPPORTED_SUFFIXES, Settings
+from .config import DEFAULT_SETTINGS, PARSER_VERSION, SUPPORTED_SUFFIXES, UPLOAD_NAME_TRIES, Settings
 from .embedding import Embedder, content_hash
 from .errors import DocumentError
 from .layout import parse_page
@@ -207,8 +207,12 @@ def safe_file_name(name: str) -> str:
     return (stem or "upload") + suffix
 
 
-def store_upload(name: str, raw: bytes, folder: Path, settings: Settings = DEFAULT_SETTINGS) -> Path:
-    """Check an uploaded file and store it under ``folder`` with a safe name.
+def store_upload(name: str, raw: bytes, folder: Path, settings: Settings = DEFAULT_SETTINGS,
+                 indexed: Mapping[str, SourceFile] | None = None) -> Path:
+    """Check an uploaded file and store it under ``folder`` with a safe name that replaces
+    no other page: the same content already indexed under that name is that file (nothing
+    is written); other content under a taken name (or a clean name another upload already
+    took: 😀.txt and 🎉.txt both clean to upload.txt) is stored as ``name-2``, ``name-3``….
 
     Raises:
         DocumentError: too large, unsupported or unreadable; nothing is written then.
@@ -218,7 +222,20 @@ def store_upload(name: str, raw: bytes, folder: Path, settings: Settings = DEFAU
         raise DocumentError(f"{safe}: {len(raw) / 1e6:.1f} MB is more than the "
                             f"{settings.max_upload_bytes / 1e6:.0f} MB limit.")
     parse_source(safe, safe, raw, settings)  # validate before anything is written
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / safe
-    target.write_bytes(raw)
-    return target
+    indexed = indexed or {}
+    digest = hashlib.sha256(raw).hexdigest()
+    stem, suffix = Path(safe).stem, Path(safe).suffix
+    for n in range(1, UPLOAD_NAME_TRIES + 1):
+        candidate = safe if n == 1 else f"{stem}-{n}{suffix}"
+        record = indexed.get(candidate)
+        if record is not None:
+            if record.sha256 == digest and Path(record.path).is_file():
+                return Path(record.path)  # this very page is indexed already
+            continue
+        target = folder / candidate
+        if target.exists() and target.read_bytes() != raw:
+            continue  # another page's stored copy
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(raw)
+        return target
+    raise DocumentError(f"{safe}: {UPLOAD_NAME_TRIES} pages already have this name; rename the file.")

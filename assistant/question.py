@@ -91,6 +91,16 @@ def analyse(question: str) -> QuestionInfo:
     return QuestionInfo(q, wh, left, right, kind, tuple(tokenize(q)), content, expected_type(q), language(q))
 
 
+_HAN = re.compile(f"[{CJK}]")
+_WORD = re.compile(r"[^\W_]{2,}")
+
+
+def is_askable(question: str) -> bool:
+    """Whether a question has words to look up: a Chinese character, or two words of two or
+    more letters or digits ("😀😀😀", "(", "%s%s%n" and "asdfghjkl" have none to speak of)."""
+    return bool(_HAN.search(question)) or len(_WORD.findall(question)) >= 2
+
+
 def followup_topic(question: str, history: list[str]) -> str | None:
     """The earlier question a short follow-up (``第三件是什么``, ``它在哪里``) continues: the
     latest one that was not itself a follow-up, so ``第三件是什么`` then ``第十五件呢`` both

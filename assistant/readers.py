@@ -13,7 +13,7 @@ from pathlib import Path
 
 import charset_normalizer
 
-from .config import SUPPORTED_SUFFIXES
+from .config import SUPPORTED_SUFFIXES, UTF16_PLAIN_SHARE
 from .errors import DocumentError
 
 
@@ -35,6 +35,8 @@ def decode_bytes(data: bytes, name: str = "file") -> str:
         return _checked(data.decode("utf-8"), name)
     except UnicodeDecodeError:
         pass
+    if b"\x00" in data[:4096] and (text := _utf16_without_bom(data)) is not None:
+        return _checked(text, name)
     if b"\x00" in data[:4096] and not _looks_utf16(data):
         raise DocumentError(f"{name}: this looks like a binary file, not text; give a .txt, .md, "
                             f".html, .pdf or .docx page.")
@@ -48,6 +50,26 @@ def decode_bytes(data: bytes, name: str = "file") -> str:
         return _checked(data.decode(encoding, errors="replace"), name)
     except LookupError as exc:
         raise DocumentError(f"{name}: unknown encoding {encoding}; save it as UTF-8.") from exc
+
+
+_PLAIN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\x20-\x7e\n\r\t“”‘’—…·]")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark (Chinese text in UTF-16BE has few zero
+    bytes, so it is told from binary by decoding it): the byte order whose text reads as
+    Chinese or ASCII, if one does."""
+    best: tuple[float, str] | None = None
+    for encoding in ("utf-16-be", "utf-16-le"):
+        try:
+            text = data[: len(data) // 2 * 2].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:5000]
+        share = len(_PLAIN.findall(sample)) / max(len(sample), 1)
+        if share >= UTF16_PLAIN_SHARE and (best is None or share > best[0]):
+            best = (share, text)
+    return best[1] if best else None
 
 
 def _looks_utf16(data: bytes) -> bool:

@@ -207,6 +207,15 @@ def _arabic(m: re.Match[str]) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+_UNSAFE_CHARS = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_input(text: str) -> str:
+    """Text a user typed or sent, made safe once at the edge: lone surrogates (which no
+    encoder accepts), NUL and other control characters removed; tabs and newlines kept."""
+    return _UNSAFE_CHARS.sub("", text or "")
+
+
 def normalize(text: str) -> str:
     """Normalise for matching: full/half width, traditional → simplified, numerals, case.
 

@@ -359,8 +359,12 @@ def upload(assistant: Assistant, upload_dir: Path, files: list[Any] | None,
         try:
             result = assistant.add_file(name, path.read_bytes(), upload_dir, report)
             stored = (result.added or result.updated or result.unchanged or [name])[0]
-            count = assistant.stats_of(stored)
-            lines.append(f"**已索引 Indexed** {html.escape(stored)} · {count} 段落 passages")
+            if result.unchanged:
+                lines.append(f"**已在索引中 Already indexed** {html.escape(stored)} (the same content)")
+                continue
+            renamed = f" (stored as {html.escape(stored)})" if stored != name else ""
+            lines.append(f"**已索引 Indexed** {html.escape(stored)} · {assistant.stats_of(stored)} 段落 passages"
+                         + renamed)
         except AssistantError as exc:  # it names the file itself
             lines.append(f"**失败 Failed** {html.escape(str(exc))}")
         except OSError as exc:

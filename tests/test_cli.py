@@ -96,6 +96,8 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path, index: Path) -> N
     assert unreachable.returncode == 2 and "Traceback" not in unreachable.stderr
     assert unreachable.stderr.strip().splitlines() == [unreachable.stderr.strip()]
     assert "milvus://127.0.0.1:9" in unreachable.stderr
+    nowhere = run("index", "/nonexistent", "--index", str(tmp_path / "idx3"))
+    assert nowhere.returncode == 2 and "No such file or folder: /nonexistent" in nowhere.stderr
     history = run("ask", "第二个呢", "--history", "not json", "--index", str(index))
     assert history.returncode == 2 and "--history" in history.stderr and "Traceback" not in history.stderr
 

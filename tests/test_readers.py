@@ -32,3 +32,9 @@ def test_html_is_text_with_headings_and_no_script() -> None:
     page = "<h2>标题一</h2><p>正文&amp;内容。</p><script>alert(1)</script><table><tr><td>县</td><td>指数</td></tr></table>"
     text = extract_text(page.encode(), "page.html")
     assert "## 标题一" in text and "正文&内容。" in text and "alert" not in text and "县\t指数" in text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-be", "utf-16-le"])
+def test_utf16_without_a_byte_order_mark_is_read_not_called_binary(encoding: str) -> None:
+    text = "## 忻州新建滑雪场\n\n本报讯 忻州市今年新建滑雪场2座，可接待游客5万人次。(王五)\n" * 20
+    assert decode_bytes(text.encode(encoding), "page.txt") == text
