@@ -352,7 +352,7 @@ class Assistant:
     def stats(self) -> Stats:
         """Files, articles and passages indexed, and the model in use."""
         s = self.store.stats()
-        return Stats(s.sources, s.articles, s.passages, self.embedder.id, str(self.location))
+        return Stats(s.sources, s.articles, s.passages, self.embedder.id, self.location.public_name())
 
     def close(self) -> None:
         """Close the store (a later call opens it again)."""

@@ -52,6 +52,8 @@ from .config import (
     QUANTIZER_SAMPLE,
     SMALL_SEGMENT_ROWS,
     TANTIVY_HEAP_BYTES,
+    WRITE_LOCK_POLL_S,
+    WRITE_LOCK_WAIT_S,
 )
 from .errors import IndexFolderError
 from .store import (
@@ -115,8 +117,8 @@ def _article_term(source: str, article_id: int) -> str:
 class LocalStore:
     """The embedded store of one index folder (see the module docstring).
 
-    Open it with :meth:`open`; one process writes at a time (others get a clear error),
-    any number read.
+    Open it with :meth:`open`; one process writes at a time (another one's change waits
+    for it, up to :data:`~assistant.config.WRITE_LOCK_WAIT_S`), any number read.
 
     Args:
         folder: the index folder.
@@ -133,6 +135,7 @@ class LocalStore:
         self._db = conn
         self._tokenize = tokenizer
         self._lock = threading.RLock()
+        self.write_wait_s = WRITE_LOCK_WAIT_S  # a change waits this long for another process's to finish
         self._schema = _lexical_schema()
         self._lexical = self._open_lexical()
         self._segments: dict[int, np.ndarray] = {}
@@ -322,15 +325,21 @@ class LocalStore:
         """The store's write lock and a tantivy writer; first repairs what a crash left."""
         with self._lock:
             lock = (self.folder / "write.lock").open("a")
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                lock.close()
-                if not required:
-                    yield None
-                    return
-                raise IndexFolderError(f"Another process is writing the index in {self.folder}; "
-                                       "try again when it has finished.") from exc
+            deadline = time.monotonic() + (self.write_wait_s if required else 0.0)
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if time.monotonic() < deadline:  # another writer: wait for its commit, then go on
+                        time.sleep(WRITE_LOCK_POLL_S)
+                        continue
+                    lock.close()
+                    if not required:
+                        yield None
+                        return
+                    raise IndexFolderError(f"Another process has been writing the index in {self.folder} for "
+                                           f"{self.write_wait_s:.0f} s; try again when it has finished.") from exc
             try:
                 self._catch_up()
                 writer = self._lexical.writer(heap_size=TANTIVY_HEAP_BYTES, num_threads=1)

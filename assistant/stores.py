@@ -26,6 +26,15 @@ class StoreLocation:
     uri: str | None = None
     prefix: str = milvus_store.DEFAULT_PREFIX
 
+    def public_name(self) -> str:
+        """The location as the app may show it to anyone: no server paths (a folder's or a
+        database file's name only)."""
+        if self.uri is None:
+            return _folder(self).name
+        if self.uri.startswith(milvus_store.LITE_SCHEME):
+            return f"{milvus_store.LITE_SCHEME}{Path(self.uri[len(milvus_store.LITE_SCHEME):]).name}"
+        return str(self)
+
     def __str__(self) -> str:
         if self.uri is None:
             return str(self.folder)

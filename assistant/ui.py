@@ -12,7 +12,7 @@ import html
 import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from .answer import Answer
 from .citation import Citation
 from .config import READ_CONCURRENCY, STREAM_DELAY_S, SUPPORTED_SUFFIXES
 from .core import Assistant
-from .errors import AssistantError
+from .errors import AssistantError, QueryError
 from .progress import ProgressBar
 from .summary import Summary
 
@@ -417,15 +417,42 @@ def summarise_file(assistant: Assistant, name: str, number: float | None) -> tup
 WRITES: dict[str, Any] = {"concurrency_id": "index-writes", "concurrency_limit": 1}
 
 
-def build_demo(assistant: Assistant, upload_dir: Path) -> gr.Blocks:
-    """The Gradio Blocks app over one assistant (launch it with ``css=CSS``)."""
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def login_credentials(environ: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Logins for an app served beyond this machine: ``ASSISTANT_AUTH`` ("user:password",
+    several separated by commas) or ``ASSISTANT_AUTH_FILE`` (one "user:password" a line), never
+    command-line options, which shell history keeps.
+
+    Raises:
+        QueryError: the file cannot be read, or an entry has no password.
+    """
+    entries = [e for e in environ.get("ASSISTANT_AUTH", "").split(",") if e.strip()]
+    if environ.get("ASSISTANT_AUTH_FILE"):
+        try:
+            entries += Path(environ["ASSISTANT_AUTH_FILE"]).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise QueryError(f"ASSISTANT_AUTH_FILE cannot be read: {exc.strerror or exc}.") from exc
+    logins = []
+    for entry in (e.strip() for e in entries if e.strip() and not e.lstrip().startswith("#")):
+        user, _, password = entry.partition(":")
+        if not user or not password:
+            raise QueryError("A login must be user:password (ASSISTANT_AUTH or ASSISTANT_AUTH_FILE).")
+        logins.append((user, password))
+    return logins
+
+
+def build_demo(assistant: Assistant, upload_dir: Path, writable: bool = True) -> gr.Blocks:
+    """The Gradio Blocks app over one assistant (launch it with ``css=CSS, js=APP_JS``);
+    without ``writable`` it has no upload or remove, in the page or the API."""
     with gr.Blocks(title="新闻问答 · Chinese news assistant") as demo:
         gr.Markdown("# 新闻问答与摘要 · Cited answers from Chinese news pages")
         stats = gr.Markdown(render_stats(assistant))
         with gr.Tab("问答 Chat"):
             _chat_tab(assistant)
         with gr.Tab("文库 Library"):
-            _library_tab(assistant, upload_dir, stats)
+            _library_tab(assistant, upload_dir, stats, demo, writable)
         with gr.Tab("接口 API"):
             _api_tab(assistant)
     demo.queue(default_concurrency_limit=READ_CONCURRENCY)
@@ -477,9 +504,11 @@ def _article_number(value: str | float | None) -> int | None:
 CONFIRM_REMOVE_JS = "(name) => (name && window.confirm('从索引中删除 ' + name + '？\\nRemove ' + name + ' from the index?')) ? name : ''"
 
 
-def _library_tab(assistant: Assistant, upload_dir: Path, stats: gr.Markdown) -> None:
+def _library_tab(assistant: Assistant, upload_dir: Path, stats: gr.Markdown, demo: gr.Blocks,
+                 writable: bool) -> None:
     """The article table, reading, summarising and removing a file, and uploads; summaries
-    cite into the library's own sources panel."""
+    cite into the library's own sources panel. The header, the table and the file list are
+    read again whenever the page loads (another process may have changed the index)."""
     table = gr.Dataframe(article_rows(assistant), headers=["文件 File", "#", "标题 Title", "关键词 Keywords",
                                                           "首句 First sentence"], interactive=False, wrap=True)
     with gr.Row():
@@ -491,11 +520,11 @@ def _library_tab(assistant: Assistant, upload_dir: Path, stats: gr.Markdown) -> 
     with gr.Row():
         read_btn = gr.Button("阅读 Read", elem_id="lib-read")
         sum_btn = gr.Button("摘要 Summarise", elem_id="lib-summarise")
-        del_btn = gr.Button("删除 Remove", variant="stop", elem_id="lib-remove")
+        del_btn = gr.Button("删除 Remove", variant="stop", elem_id="lib-remove", visible=writable)
     with gr.Row():
         reader = gr.HTML(elem_id="library")
         lib_sources = gr.HTML(elem_id="library-sources")
-    with gr.Row():
+    with gr.Row(visible=writable):
         uploader = gr.File(file_count="multiple", label="上传 Upload (" + " ".join(SUPPORTED_SUFFIXES) + ")",
                            file_types=list(SUPPORTED_SUFFIXES))
         up_btn = gr.Button("添加到索引 Add to index", variant="primary")
@@ -517,6 +546,9 @@ def _library_tab(assistant: Assistant, upload_dir: Path, stats: gr.Markdown) -> 
                    api_name=False)  # type: ignore[arg-type]
     sum_btn.click(lambda n, a: summarise_file(assistant, n, _article_number(a)), [pick, art_pick],
                   [reader, lib_sources], api_name=False)  # type: ignore[arg-type]
+    demo.load(_refresh, pick, [stats, table, pick, art_pick], api_name=False)  # type: ignore[arg-type]
+    if not writable:
+        return
     del_btn.click(lambda n: remove(assistant, n, upload_dir), pick, up_status, api_name="remove",
                   js=CONFIRM_REMOVE_JS, **WRITES).then(
         _refresh, pick, [stats, table, pick, art_pick], api_name=False)  # type: ignore[arg-type]

@@ -126,3 +126,24 @@ def test_ask_as_markdown_to_paste_elsewhere(index: Path) -> None:
     text = done.stdout
     assert text.startswith("**问 Q:** 阳泉市今年新增城市公园几个？") and "[1]" in text
     assert "**来源 Sources**" in text and "1. page" in text and "“本报讯 阳泉市今年新增城市公园3个" in text
+
+
+def test_two_index_processes_on_one_index_lose_nothing(tmp_path: Path) -> None:
+    idx = tmp_path / "index"
+    folders = []
+    for n, place in enumerate(["忻州", "朔州", "晋城"]):
+        folder = tmp_path / f"docs{n}"
+        folder.mkdir()
+        for m in range(2):
+            (folder / f"{place}-{m}.txt").write_text(PAGE.replace("忻州", place).replace("2座", f"{m + 2}座"),
+                                                     encoding="utf-8")
+        folders.append(folder)
+    assert run("index", str(folders[0]), "--index", str(idx)).returncode == 0
+    procs = [subprocess.Popen([sys.executable, "-m", "assistant", "index", str(f), "--index", str(idx), "--json"],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for f in folders[1:]]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err[-1500:] for _, err in outs]
+    listed = json.loads(run("articles", "--index", str(idx), "--json").stdout)
+    assert sorted({a["source"] for a in listed}) == sorted(f"{p}-{m}.txt" for p in ["忻州", "朔州", "晋城"]
+                                                          for m in range(2))

@@ -186,19 +186,22 @@ def test_library_tables_follow_the_store(tmp_path: Path, hash_embedder) -> None:
     assert len(assistant.articles()) == 4
 
 
-def test_a_second_writer_gets_a_clear_message_and_changes_nothing(tmp_path: Path) -> None:
+def test_a_second_writer_waits_for_the_first_then_commits(tmp_path: Path) -> None:
     import fcntl
+    import threading
 
-    from tests.test_store import A, B
+    from tests.test_store import B2, A, B
 
     store = LocalStore.open(tmp_path / "s", "test:vectors", 8)
     store.add_sources([A])
-    with (tmp_path / "s" / "write.lock").open("a") as other:  # another process is writing
+    with (tmp_path / "s" / "write.lock").open("a") as other:  # another process is writing…
         fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        with pytest.raises(IndexFolderError, match="Another process is writing"):
-            store.add_sources([B])
-        fcntl.flock(other, fcntl.LOCK_UN)
-    assert sorted(store.sources()) == ["a.txt"]
-    store.add_sources([B])
+        store.write_wait_s = 0.3
+        with pytest.raises(IndexFolderError, match="Another process has been writing"):
+            store.add_sources([B])  # …for longer than this writer waits: a clear message, nothing changed
+        assert sorted(store.sources()) == ["a.txt"]
+        store.write_wait_s = 30.0
+        threading.Timer(0.5, lambda: fcntl.flock(other, fcntl.LOCK_UN)).start()  # …and finishes
+        store.add_sources([B2])  # waits for it, then commits
     assert sorted(store.sources()) == ["a.txt", "b.txt"]
     store.close()

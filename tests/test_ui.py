@@ -294,13 +294,20 @@ def test_browser_remove_asks_first_and_the_file_stays_removed_after_a_restart(br
         assert "a.txt" in asked[0] and assistant.sources() == ["b.txt"]
         # the file picker is left empty, not moved to another file the user did not choose
         page.wait_for_function("document.querySelector('#lib-file input').value === ''", timeout=10_000)
+        (tmp_path / "c.txt").write_text("## 朔州新建图书馆\n\n本报讯 朔州市今年新建图书馆2座。\n", encoding="utf-8")
+        other = Assistant(tmp_path / "index")  # another process, as `python -m assistant index c.txt`
+        other.index([tmp_path / "c.txt"])
+        other.close()
+        page.reload()
+        page.wait_for_function("document.body.innerText.includes('Files:** 2') || "
+                               "document.body.innerText.includes('Files: 2')", timeout=20_000)
     finally:
         demo.close()
         assistant.close()
     restarted = open_assistant(tmp_path / "index", seeds)  # the folder still holds a.txt
-    assert restarted.sources() == ["b.txt"]
+    assert restarted.sources() == ["b.txt", "c.txt"]
     restarted.index([seeds / "a.txt"])  # naming the file adds it again
-    assert restarted.sources() == ["a.txt", "b.txt"]
+    assert restarted.sources() == ["a.txt", "b.txt", "c.txt"]
     restarted.close()
 
 
@@ -330,3 +337,31 @@ def test_browser_a_long_answer_keeps_its_question_in_view(page) -> None:
     view = page.locator("#chatbot [role='log'], #chatbot .bubble-wrap").first.bounding_box()
     assert question is not None and view is not None
     assert view["y"] - 1 <= question["y"] <= view["y"] + view["height"] - question["height"]
+
+
+def test_logins_come_from_the_environment_or_a_file_never_the_command_line(tmp_path: Path) -> None:
+    from assistant.errors import QueryError
+    from assistant.ui import login_credentials
+
+    assert login_credentials({}) == []
+    assert login_credentials({"ASSISTANT_AUTH": "ed:s3cret, amy:pa:ss"}) == [("ed", "s3cret"), ("amy", "pa:ss")]
+    file = tmp_path / "logins"
+    file.write_text("# editors\nlee:pw1\n\n", encoding="utf-8")
+    assert login_credentials({"ASSISTANT_AUTH_FILE": str(file)}) == [("lee", "pw1")]
+    with pytest.raises(QueryError, match="user:password"):
+        login_credentials({"ASSISTANT_AUTH": "nopassword"})
+    with pytest.raises(QueryError, match="cannot be read"):
+        login_credentials({"ASSISTANT_AUTH_FILE": str(tmp_path / "missing")})
+
+
+@pytest.mark.slow
+def test_a_read_only_app_offers_no_upload_or_remove(seeds_assistant: Assistant, tmp_path: Path) -> None:
+    from gradio_client import Client
+
+    demo = build_demo(seeds_assistant, tmp_path / "uploads", writable=False)
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True)
+    try:
+        endpoints = set(Client(url, verbose=False).view_api(print_info=False, return_format="dict")["named_endpoints"])
+        assert "/ask" in endpoints and not {"/upload", "/remove"} & endpoints
+    finally:
+        demo.close()
