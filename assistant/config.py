@@ -20,6 +20,12 @@ INDEX_CACHE_DIR = PROJECT_ROOT / ".index"  # evaluation sets get their own index
 RANKER_DIR = Path(__file__).resolve().parent  # the shipped rankers and their JSON sidecars
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+MAX_UNZIPPED_BYTES = 100_000_000  # a .docx unpacking to more is refused (zip bomb)
+MAX_DOC_PARAGRAPHS = 50_000  # paragraphs of a .docx…
+MAX_TABLE_CELLS = 100_000  # …and table cells read at most
+MAX_PDF_PAGES = 2_000  # pages of a PDF read at most…
+MAX_EXTRACTED_CHARS = 4_000_000  # …and characters extracted from a PDF before giving up
+MAX_HTML_TAGS = 500_000  # tags of an HTML page parsed at most
 UTF16_PLAIN_SHARE = 0.95  # UTF-16 without a BOM is taken when this share of it reads as Chinese or ASCII
 UPLOAD_NAME_TRIES = 100  # an upload whose name is taken by another page is stored as name-2 … name-100
 INDEX_FORMAT_VERSION = 2  # 2: SQLite records, vector segments, tantivy (1: JSON lines, migrated)
@@ -57,6 +63,7 @@ MILVUS_OVERFETCH = 16  # extra hits asked of Milvus, for rows of a change in fli
 FUSED_POOL_FACTOR = 4  # fused hits kept before near-duplicates are removed: k times this…
 FUSED_POOL_MIN = 20  # …and at least this many
 MAX_QUERY_CHARS = 500
+MAX_CARD_CHARS = 3000  # a source card shows at most this much of a paragraph, around the citation
 QUERY_CACHE_SIZE = 512  # query vectors kept
 
 # ----------------------------------------------------------------------------- embedding engines

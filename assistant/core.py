@@ -21,6 +21,7 @@ from .config import (
     ANSWER_POOL,
     DEFAULT_MODELS_FILE,
     DEFAULT_SETTINGS,
+    MAX_CARD_CHARS,
     MAX_QUERY_CHARS,
     SENTENCE_CACHE,
     TOPIC_POOL,
@@ -320,12 +321,17 @@ class Assistant:
         return self.store.document(source)
 
     def paragraph_span(self, citation: Citation) -> tuple[int, int]:
-        """Original offsets of the whole paragraph a citation falls in."""
+        """Original offsets of the whole paragraph a citation falls in (of at most
+        :data:`~assistant.config.MAX_CARD_CHARS` around the citation, in a huge paragraph)."""
         same = [p for p in self.store.source_passages(citation.source, citation.article_id)
                 if p.paragraph == citation.paragraph]
         if not same:
             return citation.start, citation.end
-        return min(p.start for p in same), max(p.end for p in same)
+        start, end = min(p.start for p in same), max(p.end for p in same)
+        if end - start > MAX_CARD_CHARS:  # a huge paragraph: the part around the citation, not all of it
+            room = max(MAX_CARD_CHARS - (citation.end - citation.start), 0) // 2
+            start, end = max(start, citation.start - room), min(end, citation.end + room)
+        return start, end
 
     def article_spans(self, source: str, article_id: int) -> list[tuple[int, int]]:
         """Original offsets of each paragraph of one article, in order (a table's rows one

@@ -10,10 +10,20 @@ import codecs
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import charset_normalizer
 
-from .config import SUPPORTED_SUFFIXES, UTF16_PLAIN_SHARE
+from .config import (
+    MAX_DOC_PARAGRAPHS,
+    MAX_EXTRACTED_CHARS,
+    MAX_HTML_TAGS,
+    MAX_PDF_PAGES,
+    MAX_TABLE_CELLS,
+    MAX_UNZIPPED_BYTES,
+    SUPPORTED_SUFFIXES,
+    UTF16_PLAIN_SHARE,
+)
 from .errors import DocumentError
 
 
@@ -123,27 +133,62 @@ def _pdf_text(data: bytes, name: str) -> str:
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise DocumentError(f"{name}: {len(reader.pages)} pages is more than the limit of {MAX_PDF_PAGES}; "
+                                "split the file.")
+        pages, size = [], 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            size += len(pages[-1])
+            if size > MAX_EXTRACTED_CHARS:
+                raise DocumentError(f"{name}: more than {MAX_EXTRACTED_CHARS:,} characters of text; split the file.")
+    except DocumentError:
+        raise
     except Exception as exc:  # pypdf raises many kinds on damaged files
         raise DocumentError(f"{name}: not a readable PDF ({exc.__class__.__name__}).") from exc
     return _checked("\n\n".join(pages), name)
 
 
+def _check_zip(data: bytes, name: str) -> None:
+    """A .docx is a zip: refuse one that inflates beyond :data:`MAX_UNZIPPED_BYTES` (a zip
+    bomb) before any XML is parsed."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DocumentError(f"{name}: not a readable .docx file ({exc.__class__.__name__}).") from exc
+    if inflated > MAX_UNZIPPED_BYTES:
+        raise DocumentError(f"{name}: unpacks to {inflated / 1e6:.0f} MB, more than the limit of "
+                            f"{MAX_UNZIPPED_BYTES / 1e6:.0f} MB.")
+
+
 def _docx_text(data: bytes, name: str) -> str:
     import docx
 
+    _check_zip(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
+        names = {s.style_id: s.name or "" for s in document.styles}  # once, not once a paragraph
     except Exception as exc:  # python-docx raises zip and XML errors
         raise DocumentError(f"{name}: not a readable .docx file ({exc.__class__.__name__}).") from exc
     lines: list[str] = []
-    for para in document.paragraphs:
-        style = (para.style.name if para.style is not None else "") or ""
-        level = re.match(r"Heading (\d)", style)
-        prefix = "#" * int(level.group(1)) + " " if level else ""
-        lines.append(prefix + para.text)
+    for n, para in enumerate(document.paragraphs):
+        if n >= MAX_DOC_PARAGRAPHS:
+            raise DocumentError(f"{name}: more than {MAX_DOC_PARAGRAPHS:,} paragraphs; split the file.")
+        text = para.text
+        if not text.strip():
+            continue
+        style_id = para._p.style  # the paragraph's own style id (python-docx's .style looks it up each time)
+        level = re.match(r"Heading (\d)", names.get(style_id or "", ""))
+        lines.append(("#" * int(level.group(1)) + " " if level else "") + text)
+    cells = 0
     for table in document.tables:
         for row in table.rows:
+            cells += len(row.cells)
+            if cells > MAX_TABLE_CELLS:
+                raise DocumentError(f"{name}: more than {MAX_TABLE_CELLS:,} table cells; split the file.")
             lines.append("\t".join(cell.text.strip() for cell in row.cells))
     return _checked("\n\n".join(lines), name)
 
@@ -151,7 +196,15 @@ def _docx_text(data: bytes, name: str) -> str:
 def _html_text(text: str, name: str) -> str:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(text, "html.parser")
+    if text.count("<") > MAX_HTML_TAGS:
+        raise DocumentError(f"{name}: more than {MAX_HTML_TAGS:,} tags; split the file.")
+    try:
+        return _html_soup_text(BeautifulSoup(text, "html.parser"), name)
+    except RecursionError as exc:  # nesting deeper than Python's stack
+        raise DocumentError(f"{name}: its tags nest too deeply to read.") from exc
+
+
+def _html_soup_text(soup: Any, name: str) -> str:
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
     for level in range(1, 7):

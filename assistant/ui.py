@@ -175,7 +175,7 @@ def render_sources(assistant: Assistant, citations: list[Citation], title: str =
         start, end = assistant.paragraph_span(first)
         pieces, pos = [], start
         for n, c in sorted(cites, key=lambda nc: nc[1].start):
-            s_, e_ = max(c.start, pos), max(c.end, pos)
+            s_, e_ = min(max(c.start, pos), end), min(max(c.end, pos), end)
             pieces.append(_page_text(doc[pos:s_]) + f'<mark class="n{n}">' + _page_text(doc[s_:e_]) + "</mark>")
             pos = e_
         pieces.append(_page_text(doc[pos:end]))

@@ -38,3 +38,55 @@ def test_html_is_text_with_headings_and_no_script() -> None:
 def test_utf16_without_a_byte_order_mark_is_read_not_called_binary(encoding: str) -> None:
     text = "## 忻州新建滑雪场\n\n本报讯 忻州市今年新建滑雪场2座，可接待游客5万人次。(王五)\n" * 20
     assert decode_bytes(text.encode(encoding), "page.txt") == text
+
+
+def _docx_of(paragraph: str, count: int) -> bytes:
+    """A .docx of one heading and ``count`` copies of a paragraph, its XML written directly
+    (python-docx takes seconds to add this many)."""
+    import io
+    import re
+    import zipfile
+
+    import docx
+
+    document = docx.Document()
+    document.add_heading("忻州新建滑雪场", level=2)
+    document.add_paragraph("PLACEHOLDER")
+    made = io.BytesIO()
+    document.save(made)
+    out = io.BytesIO()
+    with zipfile.ZipFile(made) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                xml = data.decode()
+                para = re.search(r"<w:p>(?:(?!<w:p>).)*?PLACEHOLDER.*?</w:p>", xml, re.S).group(0)
+                xml = xml.replace(para, para.replace("PLACEHOLDER", paragraph) * count)
+                data = xml.encode()
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def test_crafted_files_are_read_or_refused_quickly() -> None:
+    import io
+    import time
+    import zipfile
+
+    small = extract_text(_docx_of("本报讯 忻州市今年新建滑雪场2座。", 3), "small.docx")
+    assert small.startswith("## 忻州新建滑雪场") and small.count("滑雪场2座") == 3  # headings still found
+    crafted = [_docx_of("", 60_000), _docx_of("山西", 60_000)]  # 41 KB of empty paragraphs took 164 s once
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b"<" + b" " * 200_000_000 + b">")
+    t0 = time.perf_counter()
+    for n, data in enumerate(crafted):
+        with pytest.raises(DocumentError, match="more than 50,000 paragraphs"):
+            extract_text(data, f"crafted-{n}.docx")
+    with pytest.raises(DocumentError, match="unpacks to 200 MB"):
+        extract_text(bomb.getvalue(), "bomb.docx")
+    deep = extract_text(("<div>" * 50_000 + "山西" + "</div>" * 50_000).encode(), "deep.html")
+    assert deep.strip() == "山西"
+    with pytest.raises(DocumentError, match="tags"):
+        extract_text(("<b>" * 600_000).encode(), "many.html")
+    assert time.perf_counter() - t0 < 30  # seconds, not minutes (each took minutes before)

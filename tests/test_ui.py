@@ -365,3 +365,19 @@ def test_a_read_only_app_offers_no_upload_or_remove(seeds_assistant: Assistant, 
         assert "/ask" in endpoints and not {"/upload", "/remove"} & endpoints
     finally:
         demo.close()
+
+
+def test_a_huge_paragraph_is_not_shipped_whole_with_its_citation(tmp_path: Path, hash_embedder) -> None:
+    from assistant.ui import render_sources
+
+    filler = "".join(f"第{n}条消息说明当地的天气情况良好。" for n in range(20_000))  # one ~400k-character paragraph
+    page = "## 忻州新建滑雪场\n\n" + filler[:200_000] + "忻州市今年新建滑雪场7座。" + filler[200_000:] + "\n"
+    (tmp_path / "huge.txt").write_text(page, encoding="utf-8")
+    assistant = Assistant(tmp_path / "idx", embedder=hash_embedder)
+    assistant.index([tmp_path / "huge.txt"])
+    hit = next(h for h in assistant.search("忻州市今年新建滑雪场几座", 5) if "7座" in h.passage.text)
+    from assistant.citation import cite
+
+    citation = cite(hit.passage, {"huge.txt": assistant.document_text("huge.txt")}, 1.0)
+    html = render_sources(assistant, [citation])
+    assert "滑雪场7座" in html and len(html) < 10_000
