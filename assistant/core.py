@@ -167,7 +167,8 @@ class Assistant:
             DocumentError: the file is too large, of an unsupported type, or unreadable;
                 nothing is stored or changed then.
         """
-        report = self.index([store_upload(name, raw, folder, self.settings, self.store.sources())], progress)
+        indexed = self.store.sources() if self._store is not None or self.exists() else {}  # a bad file creates nothing
+        report = self.index([store_upload(name, raw, folder, self.settings, indexed)], progress)
         if report.errors:
             raise DocumentError("; ".join(report.errors))
         return report
