@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from pathlib import Path
@@ -66,6 +67,47 @@ def test_questions_are_answered_side_by_side(app: str, seeds_assistant: Assistan
     finally:
         released.set()
     assert first.result(timeout=60)["question"] == "慢问题"
+
+
+@pytest.mark.slow
+def test_questions_uploads_and_removals_at_once_lose_nothing(app: str, seeds_assistant: Assistant,
+                                                             tmp_path: Path) -> None:
+    """32 new questions sent at once while pages are uploaded and removed: no errors, the
+    answers the same as one by one, and the index holds exactly what was kept."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client, handle_file
+
+    from .conftest import QUESTIONS
+
+    questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()][:32]
+    alone = {q: seeds_assistant.ask(q) for q in questions}
+    before = seeds_assistant.sources()
+    pages = []
+    for n, place in enumerate(["忻州", "朔州", "晋城"]):
+        page = tmp_path / f"skiing-{n}.txt"
+        page.write_text(f"## {place}新建滑雪场\n\n本报讯 {place}市今年新建滑雪场{n + 2}座。(王五)\n", encoding="utf-8")
+        pages.append(page)
+
+    def ask(q: str) -> dict:
+        return Client(app, verbose=False).predict(q, "[]", api_name="/ask")
+
+    def change(n: int) -> str:
+        client = Client(app, verbose=False)
+        status = client.predict([handle_file(str(pages[n]))], api_name="/upload")
+        return status + (client.predict(f"skiing-{n}.txt", api_name="/remove") if n == 0 else "")
+
+    with ThreadPoolExecutor(max_workers=35) as pool:
+        changes = [pool.submit(change, n) for n in range(3)]
+        answers = list(pool.map(ask, questions))
+        statuses = [c.result(timeout=300) for c in changes]
+    assert all("Indexed" in s for s in statuses) and "Removed" in statuses[0]
+    assert seeds_assistant.sources() == sorted(before + ["skiing-1.txt", "skiing-2.txt"])
+    for q, got in zip(questions, answers):
+        assert (got["found"], got["answer"]) == (alone[q].found, alone[q].answer), q
+    for name in ["skiing-1.txt", "skiing-2.txt"]:  # leave the shared index as it was
+        Client(app, verbose=False).predict(name, api_name="/remove")
+    assert seeds_assistant.sources() == before
 
 
 @pytest.mark.slow
