@@ -74,6 +74,7 @@ log = logging.getLogger(__name__)
 
 DB_FILE = "store.sqlite"
 LEGACY_MANIFEST = "manifest.json"
+BUILDER_FILE = "builder.pid"  # in an index being rebuilt beside the real one: the building process
 REBUILD_HINT = "rebuild it with `python -m assistant index --rebuild`"
 SENTENCE_VECTOR_DTYPE = np.float16  # a sentence vector is a ranking feature: half precision is plenty
 
@@ -695,6 +696,7 @@ def store_exists(folder: Path) -> bool:
 def replace_folder(new: Path, folder: Path) -> None:
     """Put a complete index folder in the place of another (the old one is deleted)."""
     old = folder.with_name(f".{folder.name}.old-{time.time_ns()}")
+    (new / BUILDER_FILE).unlink(missing_ok=True)
     if folder.exists():
         folder.rename(old)
     new.rename(folder)
@@ -703,10 +705,33 @@ def replace_folder(new: Path, folder: Path) -> None:
 
 def _recover_swap(folder: Path) -> None:
     """If a crash happened between the two renames of :func:`replace_folder`, put the old
-    index back."""
-    olds = sorted(folder.parent.glob(f".{folder.name}.old-*")) if folder.parent.exists() else []
+    index back; delete what killed saves left: old copies once the index is in place, and
+    half-built indexes (``.NAME.new-*``) whose building process is gone."""
+    if not folder.parent.exists():
+        return
+    olds = sorted(folder.parent.glob(f".{folder.name}.old-*"))
     if olds and not folder.exists():
-        olds[-1].rename(folder)
+        olds.pop().rename(folder)
+    for stale in olds:
+        shutil.rmtree(stale, ignore_errors=True)
+    for building in folder.parent.glob(f".{folder.name}.new-*"):
+        if not _builder_alive(building):
+            shutil.rmtree(building, ignore_errors=True)
+
+
+def mark_builder(folder: Path) -> None:
+    """Record this process as the one building an index folder (see :func:`_recover_swap`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / BUILDER_FILE).write_text(str(os.getpid()), encoding="utf-8")
+
+
+def _builder_alive(folder: Path) -> bool:
+    try:
+        pid = int((folder / BUILDER_FILE).read_text(encoding="utf-8"))
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False  # no record, or its process is gone
+    return True
 
 
 def _has_meta(conn: sqlite3.Connection) -> bool:

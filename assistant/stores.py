@@ -85,6 +85,7 @@ def rebuild_store(location: StoreLocation, embedder_id: str, dim: int, fill: Cal
     if location.uri is None:
         folder = _folder(location)
         tmp = folder.with_name(f".{folder.name}.new-{time.time_ns()}")
+        local_store.mark_builder(tmp)
         new = LocalStore.open(tmp, embedder_id, dim)
         try:
             fill(new)

@@ -205,3 +205,25 @@ def test_a_second_writer_waits_for_the_first_then_commits(tmp_path: Path) -> Non
         store.add_sources([B2])  # waits for it, then commits
     assert sorted(store.sources()) == ["a.txt", "b.txt"]
     store.close()
+
+
+def test_opening_deletes_what_killed_saves_left_and_nothing_in_use(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from assistant.local_store import BUILDER_FILE, store_exists
+
+    store = LocalStore.open(tmp_path / "idx", "test:vectors", 8)
+    store.close()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead, alive, bare = (tmp_path / ".idx.new-1", tmp_path / ".idx.new-2", tmp_path / ".idx.new-3")
+    for folder, pid in ((dead, gone.stdout.strip()), (alive, str(os.getpid())), (bare, None)):
+        folder.mkdir()
+        (folder / "store.sqlite").write_bytes(b"half")
+        if pid:
+            (folder / BUILDER_FILE).write_text(pid, encoding="utf-8")
+    (tmp_path / ".idx.old-5").mkdir()  # a copy a killed swap left after the new index was in place
+    assert store_exists(tmp_path / "idx")
+    assert not dead.exists() and not bare.exists() and not (tmp_path / ".idx.old-5").exists()
+    assert alive.exists()  # a rebuild still running in a live process is left alone
