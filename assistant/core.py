@@ -168,9 +168,16 @@ class Assistant:
                 nothing is stored or changed then.
         """
         indexed = self.store.sources() if self._store is not None or self.exists() else {}  # a bad file creates nothing
-        report = self.index([store_upload(name, raw, folder, self.settings, indexed)], progress)
-        if report.errors:
-            raise DocumentError("; ".join(report.errors))
+        path = store_upload(name, raw, folder, self.settings, indexed)
+        fresh = path.name not in indexed  # this call stored the copy: it goes if indexing does not finish
+        try:
+            report = self.index([path], progress)
+            if report.errors:
+                raise DocumentError("; ".join(report.errors))
+        except BaseException:
+            if fresh:
+                path.unlink(missing_ok=True)
+            raise
         return report
 
     def remove(self, name: str, uploads: Path | None = None) -> IndexReport:

@@ -7,7 +7,8 @@ Exception tree::
     ├── IndexFolderError           the index folder is missing, corrupt or from another version
     ├── ModelError                 no embedding model could be loaded
     ├── QueryError                 a question or command argument is unusable
-    └── StoreError                 the store's server cannot be reached or refuses a change
+    ├── StoreError                 the store's server cannot be reached or refuses a change
+    └── Cancelled                  the user stopped a long task (what was committed stays)
 
 The UI turns these into ``gr.Error`` messages and the CLI into one line on stderr with a
 non-zero exit; neither shows a traceback.
@@ -40,4 +41,9 @@ class StoreError(AssistantError):
     """The store cannot be reached (a Milvus server that does not answer) or used."""
 
 
-__all__ = ["AssistantError", "DocumentError", "IndexFolderError", "ModelError", "QueryError", "StoreError"]
+class Cancelled(AssistantError):
+    """The user stopped a long task: files already indexed stay, the one in progress is not stored."""
+
+
+__all__ = ["AssistantError", "Cancelled", "DocumentError", "IndexFolderError", "ModelError", "QueryError",
+           "StoreError"]

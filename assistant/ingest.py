@@ -128,7 +128,12 @@ def index_files(store: Store, paths: Iterable[Path], embedder: Embedder,
         parsed = _read_if_changed(known.get(path.name), path, report, settings)
         if parsed is not None:
             progress((n + 0.5) / max(len(files), 1), f"{n + 1}/{len(files)} files · embedding {path.name}")
-            add_parsed(store, parsed, embedder, settings)
+            done, message = (n + 0.5) / max(len(files), 1), f"{n + 1}/{len(files)} files · embedding {path.name}"
+
+            def tick(share: float, done: float = done, message: str = message) -> None:
+                progress(done + 0.45 * share / max(len(files), 1), message)
+
+            add_parsed(store, parsed, embedder, settings, tick)
     report.removed = [n for n, s in known.items() if n not in seen and not Path(s.path).exists()]
     for name in report.removed:
         store.delete_source(name)
@@ -137,9 +142,11 @@ def index_files(store: Store, paths: Iterable[Path], embedder: Embedder,
     return report
 
 
-def add_parsed(store: Store, parsed: ParsedSource, embedder: Embedder, settings: Settings = DEFAULT_SETTINGS) -> None:
+def add_parsed(store: Store, parsed: ParsedSource, embedder: Embedder, settings: Settings = DEFAULT_SETTINGS,
+               tick: Callable[[float], None] | None = None) -> None:
     """Embed a parsed file's passages and sentences (reusing stored vectors of unchanged
-    text) and add it to the store in one commit."""
+    text) and add it to the store in one commit; ``tick`` hears the share embedded after
+    each batch (and may raise to stop before anything is stored)."""
     keys = [content_hash(embedder.id, p.search_text) for p in parsed.passages]
     text_of = dict(zip(keys, (p.search_text for p in parsed.passages)))
     sentence_text = {content_hash(embedder.id, s.text): s.text for p in parsed.passages for s in p.sentences}
@@ -147,7 +154,7 @@ def add_parsed(store: Store, parsed: ParsedSource, embedder: Embedder, settings:
     vectors = store.vectors_for(list(text_of))
     missing = [k for k in text_of if k not in vectors]
     if missing:
-        vectors.update(zip(missing, batched_embed(embedder, settings)([text_of[k] for k in missing])))
+        vectors.update(zip(missing, batched_embed(embedder, settings, tick)([text_of[k] for k in missing])))
     matrix = (np.stack([vectors[k] for k in keys]) if keys
               else np.zeros((0, embedder.dim), dtype=np.float32))
     store.add_sources([NewSource(parsed.record, parsed.text, parsed.passages, matrix, keys,
@@ -174,12 +181,17 @@ def _read_if_changed(old: SourceFile | None, path: Path, report: IndexReport,
     return parsed
 
 
-def batched_embed(embedder: Embedder, settings: Settings = DEFAULT_SETTINGS) -> Callable[[list[str]], np.ndarray]:
-    """Passage texts → vectors, in batches."""
+def batched_embed(embedder: Embedder, settings: Settings = DEFAULT_SETTINGS,
+                  tick: Callable[[float], None] | None = None) -> Callable[[list[str]], np.ndarray]:
+    """Passage texts → vectors, in batches (``tick`` hears the share done after each)."""
 
     def embed(texts: list[str]) -> np.ndarray:
         step = settings.index_batch_texts
-        out = [embedder.embed_passages(texts[i : i + step]) for i in range(0, len(texts), step)]
+        out = []
+        for i in range(0, len(texts), step):
+            out.append(embedder.embed_passages(texts[i : i + step]))
+            if tick is not None:
+                tick(min(i + step, len(texts)) / len(texts))
         return np.concatenate(out) if out else np.zeros((0, embedder.dim), dtype=np.float32)
 
     return embed

@@ -11,8 +11,9 @@ from __future__ import annotations
 import html
 import json
 import re
+import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,9 @@ import gradio as gr
 
 from .answer import Answer
 from .citation import Citation
-from .config import READ_CONCURRENCY, STREAM_DELAY_S, SUPPORTED_SUFFIXES
+from .config import READ_CONCURRENCY, STREAM_DELAY_S, SUPPORTED_SUFFIXES, UPLOAD_CACHE_CLEANUP
 from .core import Assistant
-from .errors import AssistantError, QueryError
+from .errors import AssistantError, Cancelled, QueryError
 from .progress import ProgressBar
 from .summary import Summary
 
@@ -343,8 +344,10 @@ def article_rows(assistant: Assistant) -> list[list[Any]]:
 
 
 def upload(assistant: Assistant, upload_dir: Path, files: list[Any] | None,
-           progress: gr.Progress | None = None) -> str:
-    """``/upload``: store and index new pages; a bad file changes nothing and says why."""
+           progress: Callable[..., Any] | None = None, cancel: threading.Event | None = None) -> str:
+    """``/upload``: store and index new pages; a bad file changes nothing and says why. Once
+    ``cancel`` is set, the file in progress is dropped before it is stored (checked after
+    each batch of its passages) and the rest are left; the files before it stay indexed."""
     if not files:
         return "请选择文件 · Choose one or more files first."
     lines = []
@@ -353,6 +356,8 @@ def upload(assistant: Assistant, upload_dir: Path, files: list[Any] | None,
         name = getattr(f, "orig_name", None) or path.name
 
         def report(fraction: float, msg: str, n: int = n, name: str = name) -> None:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled(f"{name}: cancelled")
             if progress is not None:
                 progress((n + fraction) / len(files), desc=f"{n + 1}/{len(files)} · {name}: {msg}")
 
@@ -365,6 +370,10 @@ def upload(assistant: Assistant, upload_dir: Path, files: list[Any] | None,
             renamed = f" (stored as {html.escape(stored)})" if stored != name else ""
             lines.append(f"**已索引 Indexed** {html.escape(stored)} · {assistant.stats_of(stored)} 段落 passages"
                          + renamed)
+        except Cancelled:
+            left = len(files) - n
+            lines.append(f"**已取消 Cancelled** {html.escape(name)} and {left - 1} more not stored")
+            break
         except AssistantError as exc:  # it names the file itself
             lines.append(f"**失败 Failed** {html.escape(str(exc))}")
         except OSError as exc:
@@ -415,6 +424,7 @@ def summarise_file(assistant: Assistant, name: str, number: float | None) -> tup
 # requests of each endpoint at a time; changes to the index (uploads, removals) queue up one
 # at a time across both endpoints.
 WRITES: dict[str, Any] = {"concurrency_id": "index-writes", "concurrency_limit": 1}
+_CANCELS: dict[str, threading.Event] = {}  # the upload running for each browser session, to cancel
 
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -446,7 +456,8 @@ def login_credentials(environ: Mapping[str, str]) -> list[tuple[str, str]]:
 def build_demo(assistant: Assistant, upload_dir: Path, writable: bool = True) -> gr.Blocks:
     """The Gradio Blocks app over one assistant (launch it with ``css=CSS, js=APP_JS``);
     without ``writable`` it has no upload or remove, in the page or the API."""
-    with gr.Blocks(title="新闻问答 · Chinese news assistant") as demo:
+    # Gradio keeps every uploaded file in its cache: files older than an hour go, hourly
+    with gr.Blocks(title="新闻问答 · Chinese news assistant", delete_cache=UPLOAD_CACHE_CLEANUP) as demo:
         gr.Markdown("# 新闻问答与摘要 · Cited answers from Chinese news pages")
         stats = gr.Markdown(render_stats(assistant))
         with gr.Tab("问答 Chat"):
@@ -528,6 +539,7 @@ def _library_tab(assistant: Assistant, upload_dir: Path, stats: gr.Markdown, dem
         uploader = gr.File(file_count="multiple", label="上传 Upload (" + " ".join(SUPPORTED_SUFFIXES) + ")",
                            file_types=list(SUPPORTED_SUFFIXES))
         up_btn = gr.Button("添加到索引 Add to index", variant="primary")
+        cancel_btn = gr.Button("取消上传 Cancel upload", elem_id="lib-cancel")
     up_status = gr.Markdown(elem_id="lib-status")
 
     def _refresh(current: str | None) -> tuple[str, Any, Any, Any]:
@@ -537,8 +549,20 @@ def _library_tab(assistant: Assistant, upload_dir: Path, stats: gr.Markdown, dem
         return (render_stats(assistant), article_rows(assistant), gr.update(choices=names, value=keep),
                 gr.update(choices=article_choices(assistant, keep), value=""))
 
-    def _upload(fs: list[Any] | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
-        return upload(assistant, upload_dir, fs, progress)
+    def _upload(fs: list[Any] | None, request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+        flag = _CANCELS.setdefault(request.session_hash or "", threading.Event())
+        flag.clear()
+        try:
+            return upload(assistant, upload_dir, fs, progress, flag)
+        finally:
+            _CANCELS.pop(request.session_hash or "", None)
+
+    def _cancel(request: gr.Request) -> Any:
+        flag = _CANCELS.get(request.session_hash or "")
+        if flag is None:
+            return gr.skip()
+        flag.set()
+        return "正在取消 Cancelling…"
 
     pick.change(lambda n: gr.update(choices=article_choices(assistant, n), value=""), pick, art_pick,
                 api_name=False)  # type: ignore[arg-type]
@@ -554,6 +578,7 @@ def _library_tab(assistant: Assistant, upload_dir: Path, stats: gr.Markdown, dem
         _refresh, pick, [stats, table, pick, art_pick], api_name=False)  # type: ignore[arg-type]
     up_btn.click(_upload, uploader, up_status, api_name="upload", **WRITES).then(
         _refresh, pick, [stats, table, pick, art_pick], api_name=False)  # type: ignore[arg-type]
+    cancel_btn.click(_cancel, None, up_status, api_name=False)  # type: ignore[arg-type]  # not queued behind it
 
 
 def _api_tab(assistant: Assistant) -> None:

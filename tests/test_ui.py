@@ -423,3 +423,25 @@ def test_a_huge_paragraph_is_not_shipped_whole_with_its_citation(tmp_path: Path,
     citation = cite(hit.passage, {"huge.txt": assistant.document_text("huge.txt")}, 1.0)
     html = render_sources(assistant, [citation])
     assert "滑雪场7座" in html and len(html) < 10_000
+
+
+def test_cancelling_an_upload_keeps_the_files_before_and_stores_nothing_of_the_rest(tmp_path: Path,
+                                                                                    hash_embedder) -> None:
+    from assistant.ui import upload
+
+    assistant = Assistant(tmp_path / "idx", embedder=hash_embedder)
+    files = []
+    for n in range(3):
+        page = tmp_path / f"p{n}.txt"
+        page.write_text(f"## 第{n}版\n\n本报讯 忻州市今年新建滑雪场{n + 2}座。\n", encoding="utf-8")
+        files.append(str(page))
+    cancel = threading.Event()
+
+    def progress(share: float, desc: str = "") -> None:
+        if desc.startswith("2/3") and "embedding" in desc:  # the user presses Cancel during the second file
+            cancel.set()
+
+    status = upload(assistant, tmp_path / "uploads", files, progress, cancel)
+    assert "Indexed** p0.txt" in status and "Cancelled** p1.txt and 1 more" in status
+    assert assistant.sources() == ["p0.txt"] and assistant.stats().passages == assistant.stats_of("p0.txt")
+    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == ["p0.txt"]  # no copy of what was not kept
