@@ -193,8 +193,14 @@ def _ask_in_chat(page, question: str, replies: int) -> str:
     page.wait_for_function(
         f"document.querySelectorAll(\"{bot}\").length >= {replies} && "
         "!document.querySelector('#chatbot .generating, #chatbot .pending')", timeout=60_000)
-    page.wait_for_timeout(500)  # the last streamed piece
-    return page.locator(bot).nth(replies - 1).inner_text()
+    reply, last = page.locator(bot).nth(replies - 1), None
+    for _ in range(40):  # the answer streams in pieces: read it once it has stopped changing
+        page.wait_for_timeout(300)
+        text = reply.inner_text()
+        if text == last:
+            return text
+        last = text
+    return last or ""
 
 
 @pytest.mark.slow
