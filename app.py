@@ -17,7 +17,8 @@ from pathlib import Path
 
 from assistant.config import DEFAULT_INDEX_DIR, DEFAULT_SEEDS_DIR, MAX_UPLOAD_BYTES
 from assistant.errors import AssistantError
-from assistant.ui import APP_JS, CSS, LOCAL_HOSTS, build_demo, login_credentials, open_assistant
+from assistant.render import APP_JS, CSS
+from assistant.ui import LOCAL_HOSTS, build_demo, login_credentials, open_assistant
 
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--host", default=os.environ.get("ASSISTANT_HOST", "127.0.0.1"),
