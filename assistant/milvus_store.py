@@ -36,14 +36,12 @@ large ones in segments of thousands, which lite compacts. A server keeps global 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,12 +51,25 @@ import numpy as np
 from .chunking import Passage
 from .config import (
     MILVUS_BATCH_ROWS,
-    MILVUS_CONNECT_SECONDS,
     MILVUS_LITE_FLUSH_ROWS,
     MILVUS_OVERFETCH,
     PASSAGE_CACHE,
 )
 from .errors import IndexFolderError, StoreError
+from .milvus_client import (
+    COLLECTIONS,
+    DEFAULT_PREFIX,
+    DUMMY_DIM,
+    VARCHAR_MAX,
+    connect,
+    create_collections,
+    disconnect,
+    insert_rows,
+    query_all,
+    record_row,
+    short_error,
+    upsert_rows,
+)
 from .store import (
     ArticleRecord,
     NewSource,
@@ -75,15 +86,7 @@ from .text import keywords, tokenize
 
 log = logging.getLogger(__name__)
 
-LITE_SCHEME = "milvus-lite:"
-SERVER_SCHEMES = ("milvus://", "milvus+https://")
-DEFAULT_PREFIX = "assistant"
-REBUILD_SUFFIX = "_rebuild"  # ``index --rebuild`` fills <prefix>_rebuild_*, then renames them
-COLLECTIONS = ("passages", "sentences", "terms", "records")  # records last: a store exists once they do
 TEXT_CHUNK_CHARS = 16_000  # a VARCHAR holds 65,535 bytes: 16k characters of up to 4 bytes
-VARCHAR_MAX = 65_535
-BM25_PARAMS = {"bm25_k1": 1.2, "bm25_b": 0.75}  # the local store's (tantivy's) BM25
-DUMMY_DIM = 2  # Milvus wants a vector field in every collection; records carry a zero one
 META = "meta"
 
 
@@ -166,10 +169,10 @@ class MilvusStore:
                 for name in COLLECTIONS:  # what a creation cut short left (no records: no store)
                     if client.has_collection(f"{prefix}_{name}"):
                         client.drop_collection(f"{prefix}_{name}")
-                _create_collections(client, prefix, dim, lite=lite_path is not None)
-                _upsert(client, f"{prefix}_records", [_record(f"{META}\x1fembedder", META, "", 0, 0, embedder_id),
-                                                      _record(f"{META}\x1fdim", META, "", 0, 0, str(dim)),
-                                                      _record(f"{META}\x1fnext_id", META, "", 0, 1, "")])
+                create_collections(client, prefix, dim, lite=lite_path is not None)
+                upsert_rows(client, f"{prefix}_records", [record_row(f"{META}\x1fembedder", META, "", 0, 0, embedder_id),
+                                                      record_row(f"{META}\x1fdim", META, "", 0, 0, str(dim)),
+                                                      record_row(f"{META}\x1fnext_id", META, "", 0, 1, "")])
             for name in COLLECTIONS:  # a server keeps them loaded; milvus-lite loads them per process
                 client.load_collection(f"{prefix}_{name}")
             meta = {r["key"].split("\x1f", 1)[1]: r for r in client.get(f"{prefix}_records", ids=[
@@ -182,7 +185,7 @@ class MilvusStore:
             disconnect(client, lite_path)
             if isinstance(exc, (IndexFolderError, StoreError)):
                 raise
-            raise StoreError(f"Milvus at {uri} failed: {_short(exc)}") from exc
+            raise StoreError(f"Milvus at {uri} failed: {short_error(exc)}") from exc
 
     def close(self) -> None:
         """Disconnect; a milvus-lite database is released when its last store in this process
@@ -212,7 +215,7 @@ class MilvusStore:
                 at += len(s.passages)
             for name in replaced:
                 df.subtract(self._term_counts(self._current[name]))
-            _upsert(self._client, self._records, [_record(f"source\x1f{n}", "source", n, c.first, c.count,
+            upsert_rows(self._client, self._records, [record_row(f"source\x1f{n}", "source", n, c.first, c.count,
                                                           json.dumps(vars(c.record), ensure_ascii=False))
                                                   for n, c in current.items()])
             self._current.update(current)
@@ -242,7 +245,7 @@ class MilvusStore:
         """Reserve ``count`` passage ids that were never used."""
         row = self._client.get(self._records, ids=[f"{META}\x1fnext_id"], output_fields=["n"])
         first = int(row[0]["n"]) if row else 1
-        _upsert(self._client, self._records, [_record(f"{META}\x1fnext_id", META, "", 0, first + count, "")])
+        upsert_rows(self._client, self._records, [record_row(f"{META}\x1fnext_id", META, "", 0, first + count, "")])
         return first
 
     def _flush_lite(self, rows: int) -> None:
@@ -255,13 +258,13 @@ class MilvusStore:
             self._unflushed = 0
 
     def _journal(self, names: Sequence[str]) -> None:
-        _upsert(self._client, self._records, [_record(f"pending\x1f{n}", "pending", n, 0, 0, "") for n in names])
+        upsert_rows(self._client, self._records, [record_row(f"pending\x1f{n}", "pending", n, 0, 0, "") for n in names])
 
     def _term_counts(self, version: _Current) -> Counter[str]:
         """Passages of a stored version each token occurs in."""
         where = (f"source == {_literal(version.record.name)} and id >= {version.first} and "
                  f"id < {version.first + version.count}")
-        return Counter(t for r in _query_all(self._client, self._passages, where, ["body"])
+        return Counter(t for r in query_all(self._client, self._passages, where, ["body"])
                        for t in set(r["body"].split()))
 
     def _add_df(self, delta: Counter[str]) -> None:
@@ -271,7 +274,7 @@ class MilvusStore:
             chunk = tokens[start:start + MILVUS_BATCH_ROWS]
             old = {r["token"]: int(r["df"]) for r in self._client.get(self._terms, ids=chunk, output_fields=["df"])}
             new = {t: old.get(t, 0) + delta[t] for t in chunk}
-            _upsert(self._client, self._terms, [{"token": t, "df": df, "v": [0.0] * DUMMY_DIM}
+            upsert_rows(self._client, self._terms, [{"token": t, "df": df, "v": [0.0] * DUMMY_DIM}
                                                 for t, df in new.items() if df > 0])
             gone = [t for t, df in new.items() if df <= 0]
             if gone:
@@ -291,13 +294,13 @@ class MilvusStore:
             df.update(set(body.split()))
             rows.append({"id": first + n, "source": name, "article_id": p.article_id, "block": block_key(p)[2],
                          "vector_key": key, "data": data, "body": body, "dense": vectors[n].tolist()})
-        _insert(self._client, self._passages, rows)
-        records = [_record(f"text\x1f{name}\x1f{first}\x1f{n}", "text", name, first, n, s.text[at:at + TEXT_CHUNK_CHARS])
+        insert_rows(self._client, self._passages, rows)
+        records = [record_row(f"text\x1f{name}\x1f{first}\x1f{n}", "text", name, first, n, s.text[at:at + TEXT_CHUNK_CHARS])
                    for n, at in enumerate(range(0, max(len(s.text), 1), TEXT_CHUNK_CHARS))]
-        records += [_record(f"article\x1f{name}\x1f{first}\x1f{a.article_id}", "article", name, first, a.article_id,
+        records += [record_row(f"article\x1f{name}\x1f{first}\x1f{a.article_id}", "article", name, first, a.article_id,
                             json.dumps(a.to_dict(), ensure_ascii=False)) for a in article_records(s.passages)]
-        _upsert(self._client, self._records, records)
-        _upsert(self._client, self._sentences, [
+        upsert_rows(self._client, self._records, records)
+        upsert_rows(self._client, self._sentences, [
             {"key": f"{name}\x1f{first}\x1f{key}", "source": name, "version": first, "hash": key,
              "vector": np.asarray(v, dtype=np.float32).reshape(self.dim).tolist()}
             for key, v in s.sentence_vectors.items()])
@@ -306,7 +309,7 @@ class MilvusStore:
     def _committed(self) -> None:
         """Publish a new generation so other readers reload the source records."""
         self._generation = f"{threading.get_ident()}-{np.random.default_rng().integers(1 << 62)}"
-        _upsert(self._client, self._records, [_record(f"{META}\x1fgeneration", META, "", 0, 0, self._generation)])
+        upsert_rows(self._client, self._records, [record_row(f"{META}\x1fgeneration", META, "", 0, 0, self._generation)])
         self._forget()
 
     def _delete_stale(self, name: str) -> None:
@@ -326,7 +329,7 @@ class MilvusStore:
 
     def _repair(self) -> None:
         """Delete what a change interrupted by a crash left behind."""
-        pending = [r["source"] for r in _query_all(self._client, self._records, "kind == 'pending'", ["source"])]
+        pending = [r["source"] for r in query_all(self._client, self._records, "kind == 'pending'", ["source"])]
         if not pending:
             return
         with self._lock:
@@ -343,7 +346,7 @@ class MilvusStore:
         if generation == self._generation and not force:
             return
         current = {}
-        for r in _query_all(self._client, self._records, "kind == 'source'", ["source", "version", "n", "data"]):
+        for r in query_all(self._client, self._records, "kind == 'source'", ["source", "version", "n", "data"]):
             current[r["source"]] = _Current(SourceFile(**json.loads(r["data"])), int(r["version"]), int(r["n"]))
         self._current, self._generation = current, generation
         self._forget()
@@ -448,7 +451,7 @@ class MilvusStore:
             where = self._version_filter(source)
             if where is None:
                 return []
-            rows = _query_all(self._client, self._passages, where + extra, ["id", "data"])
+            rows = query_all(self._client, self._passages, where + extra, ["id", "data"])
         rows.sort(key=lambda r: int(r["id"]))
         return [Passage.from_dict(json.loads(r["data"])) for r in rows]
 
@@ -473,7 +476,7 @@ class MilvusStore:
             current = self._current.get(name)
             if current is None:
                 return ""
-            rows = _query_all(self._client, self._records, f"kind == 'text' and source == {_literal(name)} and "
+            rows = query_all(self._client, self._records, f"kind == 'text' and source == {_literal(name)} and "
                                                            f"version == {current.first}", ["n", "data"])
         return "".join(r["data"] for r in sorted(rows, key=lambda r: int(r["n"])))
 
@@ -484,7 +487,7 @@ class MilvusStore:
         with self._lock:
             self._refresh()
             current = dict(self._current)
-            rows = _query_all(self._client, self._records, where, ["source", "version", "data"])
+            rows = query_all(self._client, self._records, where, ["source", "version", "data"])
         records = sorted((ArticleRecord(**json.loads(r["data"])) for r in rows
                           if r["source"] in current and int(r["version"]) == current[r["source"]].first),
                          key=lambda a: (a.source, a.article_id))
@@ -526,12 +529,12 @@ class MilvusStore:
 
     def excluded(self) -> set[str]:
         """Names the user removed (see :class:`~assistant.store.Store`)."""
-        return {r["source"] for r in _query_all(self._client, self._records, "kind == 'excluded'", ["source"])}
+        return {r["source"] for r in query_all(self._client, self._records, "kind == 'excluded'", ["source"])}
 
     def set_excluded(self, name: str, excluded: bool) -> None:
         """Mark or unmark a removed name (see :class:`~assistant.store.Store`)."""
         if excluded:
-            _upsert(self._client, self._records, [_record(f"excluded\x1f{name}", "excluded", name, 0, 0, "")])
+            upsert_rows(self._client, self._records, [record_row(f"excluded\x1f{name}", "excluded", name, 0, 0, "")])
         else:
             self._client.delete(self._records, ids=[f"excluded\x1f{name}"])
 
@@ -551,204 +554,3 @@ class MilvusStore:
     @property
     def _terms(self) -> str:
         return f"{self.prefix}_terms"
-
-
-# ---------------------------------------------------------------------- the connection
-
-def connect(uri: str) -> tuple[Any, Path | None]:
-    """A ``MilvusClient`` for a store URI, and the milvus-lite path (None for a server).
-
-    Raises:
-        StoreError: not a Milvus URI, pymilvus missing, or no answer within a few seconds.
-    """
-    try:
-        from pymilvus import MilvusClient
-    except ImportError as exc:
-        raise StoreError(f"{uri} needs pymilvus: pip install -e \".[milvus]\"") from exc
-    logging.getLogger("pymilvus").setLevel(logging.CRITICAL)  # it logs tracebacks of what it raises (we report)
-    lite_path: Path | None = None
-    if uri.startswith(LITE_SCHEME):
-        lite_path = Path(uri[len(LITE_SCHEME):]).expanduser().resolve()
-        if lite_path.suffix != ".db":
-            raise StoreError(f"{uri}: a milvus-lite store is a path ending in .db (milvus-lite:PATH.db).")
-        lite_path.parent.mkdir(parents=True, exist_ok=True)
-        target = str(lite_path)
-    elif uri.startswith(SERVER_SCHEMES):
-        secure = uri.startswith("milvus+https://")
-        target = ("https://" if secure else "http://") + uri.split("://", 1)[1].rstrip("/")
-    else:
-        raise StoreError(f"{uri}: a store is milvus-lite:PATH.db or milvus://HOST:PORT.")
-    try:
-        client = MilvusClient(uri=target, token=os.environ.get("MILVUS_TOKEN", ""), timeout=MILVUS_CONNECT_SECONDS)
-    except Exception as exc:  # pymilvus raises its own MilvusException, or grpc's errors
-        if lite_path is not None:
-            raise StoreError(f"Cannot open {uri}: {_short(exc)} (is another process using it? milvus-lite "
-                             "serves one process at a time)") from exc
-        raise StoreError(f"Cannot reach Milvus at {uri}: {_short(exc)}") from exc
-    if lite_path is not None:
-        with _lite_lock:
-            _lite_users[lite_path] = _lite_users.get(lite_path, 0) + 1
-    return client, lite_path
-
-
-_lite_users: dict[Path, int] = {}  # open stores per milvus-lite database in this process
-_lite_lock = threading.Lock()
-
-
-def _release_lite(path: Path) -> None:
-    """One store of a milvus-lite database closed: stop its in-process server after the last."""
-    with _lite_lock:
-        _lite_users[path] = _lite_users.get(path, 1) - 1
-        if _lite_users[path] > 0:
-            return
-        del _lite_users[path]
-    from milvus_lite import server_manager_instance
-
-    server_manager_instance.release_server(str(path))
-
-
-def _short(exc: BaseException) -> str:
-    message = getattr(exc, "message", None) or str(exc) or exc.__class__.__name__
-    return " ".join(str(message).split())[:200]
-
-
-def _create_collections(client: Any, prefix: str, dim: int, lite: bool) -> None:
-    """Create the four collections with their indexes (exact search on lite, HNSW on a server)."""
-    from pymilvus import DataType, Function, FunctionType
-
-    analyzer = {"tokenizer": "standard"} if lite else {"tokenizer": "whitespace"}
-    s = client.create_schema(auto_id=False, enable_dynamic_field=False)
-    s.add_field("id", DataType.INT64, is_primary=True)
-    s.add_field("source", DataType.VARCHAR, max_length=1024)
-    s.add_field("article_id", DataType.INT64)
-    s.add_field("block", DataType.INT64)
-    s.add_field("vector_key", DataType.VARCHAR, max_length=128)
-    s.add_field("data", DataType.VARCHAR, max_length=VARCHAR_MAX)
-    s.add_field("body", DataType.VARCHAR, max_length=VARCHAR_MAX, enable_analyzer=True,
-                analyzer_params=analyzer)
-    s.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
-    s.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
-    s.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["body"],
-                            output_field_names=["sparse"]))
-    index = client.prepare_index_params()
-    if lite:
-        index.add_index("dense", index_type="FLAT", metric_type="IP")
-    else:
-        index.add_index("dense", index_type="HNSW", metric_type="IP", params={"M": 16, "efConstruction": 200})
-    index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=BM25_PARAMS)
-    for field in ("source", "vector_key"):
-        index.add_index(field, index_type="INVERTED")
-    _create(client, f"{prefix}_passages", s, index)
-
-
-    s = client.create_schema(auto_id=False, enable_dynamic_field=False)
-    s.add_field("key", DataType.VARCHAR, is_primary=True, max_length=2048)
-    s.add_field("source", DataType.VARCHAR, max_length=1024)
-    s.add_field("version", DataType.INT64)
-    s.add_field("hash", DataType.VARCHAR, max_length=128)
-    s.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
-    index = client.prepare_index_params()
-    index.add_index("vector", index_type="FLAT" if lite else "HNSW", metric_type="IP")
-    index.add_index("hash", index_type="INVERTED")
-    _create(client, f"{prefix}_sentences", s, index)
-
-    s = client.create_schema(auto_id=False, enable_dynamic_field=False)
-    s.add_field("token", DataType.VARCHAR, is_primary=True, max_length=1024)
-    s.add_field("df", DataType.INT64)
-    s.add_field("v", DataType.FLOAT_VECTOR, dim=DUMMY_DIM)
-    index = client.prepare_index_params()
-    index.add_index("v", index_type="FLAT", metric_type="IP")
-    _create(client, f"{prefix}_terms", s, index)
-
-    s = client.create_schema(auto_id=False, enable_dynamic_field=False)
-    s.add_field("key", DataType.VARCHAR, is_primary=True, max_length=2048)
-    s.add_field("kind", DataType.VARCHAR, max_length=16)
-    s.add_field("source", DataType.VARCHAR, max_length=1024)
-    s.add_field("version", DataType.INT64)
-    s.add_field("n", DataType.INT64)
-    s.add_field("data", DataType.VARCHAR, max_length=VARCHAR_MAX)
-    s.add_field("v", DataType.FLOAT_VECTOR, dim=DUMMY_DIM)
-    index = client.prepare_index_params()
-    index.add_index("v", index_type="FLAT", metric_type="IP")
-    index.add_index("source", index_type="INVERTED")
-    _create(client, f"{prefix}_records", s, index)  # last: the store exists once this does
-
-
-def _create(client: Any, name: str, schema: Any, index: Any) -> None:
-    """Create a collection, index it and load it (pymilvus's own create polls each index for
-    half a second: the collection is empty, so its indexes are ready at once)."""
-    client.create_collection(name, schema=schema, consistency_level="Strong")
-    client.create_index(name, index, sync=False)
-    client.load_collection(name)
-
-
-@contextlib.contextmanager
-def _connected(uri: str) -> Iterator[Any]:
-    client, lite_path = connect(uri)
-    try:
-        yield client
-    finally:
-        disconnect(client, lite_path)
-
-
-def disconnect(client: Any, lite_path: Path | None) -> None:
-    """Close a client from :func:`connect` (and release its milvus-lite database after the last)."""
-    client.close()
-    if lite_path is not None:
-        _release_lite(lite_path)
-
-
-def drop_collections(uri: str, prefix: str = DEFAULT_PREFIX) -> None:
-    """Delete a store's collections."""
-    with _connected(uri) as client:
-        for name in reversed(COLLECTIONS):
-            if client.has_collection(f"{prefix}_{name}"):
-                client.drop_collection(f"{prefix}_{name}")
-
-
-def replace_collections(uri: str, source_prefix: str, target_prefix: str) -> None:
-    """Put a store's collections in the place of another's (``index --rebuild``): the old ones
-    are dropped, the new ones renamed (Milvus has no atomic swap; a crash in between leaves
-    ``<prefix>_rebuild_*``, which the next rebuild starts over)."""
-    drop_collections(uri, target_prefix)
-    with _connected(uri) as client:
-        for name in COLLECTIONS:
-            client.rename_collection(f"{source_prefix}_{name}", f"{target_prefix}_{name}")
-
-
-def store_exists(uri: str, prefix: str = DEFAULT_PREFIX) -> bool:
-    """Whether a store's collections exist at ``uri``."""
-    with _connected(uri) as client:
-        return bool(client.has_collection(f"{prefix}_records"))
-
-
-def _record(key: str, kind: str, source: str, version: int, n: int, data: str) -> dict[str, Any]:
-    return {"key": key, "kind": kind, "source": source, "version": version, "n": n, "data": data,
-            "v": [0.0] * DUMMY_DIM}
-
-
-def _batches(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]:
-    for start in range(0, len(rows), MILVUS_BATCH_ROWS):
-        yield rows[start:start + MILVUS_BATCH_ROWS]
-
-
-def _insert(client: Any, collection: str, rows: Sequence[dict[str, Any]]) -> None:
-    for batch in _batches(rows):
-        client.insert(collection, list(batch))
-
-
-def _upsert(client: Any, collection: str, rows: Sequence[dict[str, Any]]) -> None:
-    for batch in _batches(rows):
-        client.upsert(collection, list(batch))
-
-
-def _query_all(client: Any, collection: str, where: str, fields: list[str]) -> list[dict[str, Any]]:
-    """Every row matching a filter (Milvus returns at most 16,384 a query: iterate)."""
-    out: list[dict[str, Any]] = []
-    iterator = client.query_iterator(collection, batch_size=MILVUS_BATCH_ROWS, filter=where, output_fields=fields)
-    try:
-        while batch := iterator.next():
-            out.extend(batch)
-    finally:
-        iterator.close()
-    return out

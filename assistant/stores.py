@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import local_store, milvus_store
+from . import local_store, milvus_client
 from .errors import StoreError
 from .local_store import LocalStore
 from .milvus_store import MilvusStore
@@ -24,21 +24,21 @@ class StoreLocation:
 
     folder: Path | None = None
     uri: str | None = None
-    prefix: str = milvus_store.DEFAULT_PREFIX
+    prefix: str = milvus_client.DEFAULT_PREFIX
 
     def public_name(self) -> str:
         """The location as the app may show it to anyone: no server paths (a folder's or a
         database file's name only)."""
         if self.uri is None:
             return _folder(self).name
-        if self.uri.startswith(milvus_store.LITE_SCHEME):
-            return f"{milvus_store.LITE_SCHEME}{Path(self.uri[len(milvus_store.LITE_SCHEME):]).name}"
+        if self.uri.startswith(milvus_client.LITE_SCHEME):
+            return f"{milvus_client.LITE_SCHEME}{Path(self.uri[len(milvus_client.LITE_SCHEME):]).name}"
         return str(self)
 
     def __str__(self) -> str:
         if self.uri is None:
             return str(self.folder)
-        return self.uri if self.prefix == milvus_store.DEFAULT_PREFIX else f"{self.uri}/{self.prefix}"
+        return self.uri if self.prefix == milvus_client.DEFAULT_PREFIX else f"{self.uri}/{self.prefix}"
 
 
 def store_location(uri: str | None, index_dir: Path) -> StoreLocation:
@@ -52,12 +52,12 @@ def store_location(uri: str | None, index_dir: Path) -> StoreLocation:
     uri = uri.strip()
     if uri.startswith(LOCAL_SCHEME):
         return StoreLocation(folder=Path(uri[len(LOCAL_SCHEME):]).expanduser())
-    if uri.startswith(milvus_store.LITE_SCHEME):
+    if uri.startswith(milvus_client.LITE_SCHEME):
         return StoreLocation(uri=uri)
-    if uri.startswith(milvus_store.SERVER_SCHEMES):
+    if uri.startswith(milvus_client.SERVER_SCHEMES):
         scheme, rest = uri.split("://", 1)
         host, _, prefix = rest.partition("/")
-        return StoreLocation(uri=f"{scheme}://{host}", prefix=prefix.strip("/") or milvus_store.DEFAULT_PREFIX)
+        return StoreLocation(uri=f"{scheme}://{host}", prefix=prefix.strip("/") or milvus_client.DEFAULT_PREFIX)
     raise StoreError(f"--store {uri}: use milvus-lite:PATH.db, milvus://HOST:PORT or local:DIR "
                      "(or leave it out for the local index folder).")
 
@@ -73,7 +73,7 @@ def store_exists(location: StoreLocation) -> bool:
     """Whether an index has been written there."""
     if location.uri is None:
         return local_store.store_exists(_folder(location))
-    return milvus_store.store_exists(location.uri, location.prefix)
+    return milvus_client.store_exists(location.uri, location.prefix)
 
 
 def rebuild_store(location: StoreLocation, embedder_id: str, dim: int, fill: Callable[[Store], None],
@@ -94,15 +94,15 @@ def rebuild_store(location: StoreLocation, embedder_id: str, dim: int, fill: Cal
         before_swap()
         local_store.replace_folder(tmp, folder)
         return
-    building = f"{location.prefix}{milvus_store.REBUILD_SUFFIX}"
-    milvus_store.drop_collections(location.uri, building)
+    building = f"{location.prefix}{milvus_client.REBUILD_SUFFIX}"
+    milvus_client.drop_collections(location.uri, building)
     new = MilvusStore.open(location.uri, embedder_id, dim, building)
     try:
         fill(new)
     finally:
         new.close()
     before_swap()
-    milvus_store.replace_collections(location.uri, building, location.prefix)
+    milvus_client.replace_collections(location.uri, building, location.prefix)
 
 
 def _folder(location: StoreLocation) -> Path:
