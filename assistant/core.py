@@ -150,8 +150,14 @@ class Assistant:
         """
         if rebuild:
             reports: list[IndexReport] = []
-            self._rebuild(lambda new: reports.append(index_files(new, paths, self.embedder, self.settings, progress)),
-                          self._store)
+            removed = self.store.excluded() if self.exists() else set()  # starting over keeps the user's removals
+
+            def fill(new: Store) -> None:
+                for name in removed:
+                    new.set_excluded(name, True)
+                reports.append(index_files(new, paths, self.embedder, self.settings, progress))
+
+            self._rebuild(fill, self._store)
             report = reports[0]
         else:
             report = index_files(self.store, paths, self.embedder, self.settings, progress)

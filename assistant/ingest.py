@@ -198,7 +198,10 @@ def batched_embed(embedder: Embedder, settings: Settings = DEFAULT_SETTINGS,
 
 
 def copy_reembedded(old: Store, new: Store, embedder: Embedder, settings: Settings = DEFAULT_SETTINGS) -> None:
-    """Copy every source of ``old`` into ``new`` with vectors of ``embedder``."""
+    """Copy every source of ``old`` into ``new`` with vectors of ``embedder`` (and the names
+    the user removed)."""
+    for name in old.excluded():
+        new.set_excluded(name, True)
     for name, record in old.sources().items():
         passages = old.source_passages(name)
         add_parsed(new, ParsedSource(record, old.document(name), passages), embedder, settings)

@@ -45,6 +45,8 @@ def test_a_removed_file_stays_out_of_folder_scans_until_named(tmp_path: Path, ha
     assistant.close()
     again = Assistant(tmp_path / "idx", embedder=hash_embedder)
     assert again.index([folder]).excluded == ["a.txt"]
+    assert again.index([folder], rebuild=True).excluded == ["a.txt"]  # starting over keeps the removal
+    assert again.sources() == ["b.txt"]
     assert again.index([folder / "a.txt"]).added == ["a.txt"] and again.sources() == ["a.txt", "b.txt"]
     assert again.index([folder]).excluded == []
 
