@@ -142,7 +142,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"skipped: {err}", file=sys.stderr)
         return 1 if report.errors and not (report.added or report.updated or report.unchanged) else 0
     if not assistant.exists():
-        raise QueryError(_no_index(assistant, args))
+        raise QueryError(_no_index(assistant, args.store, args.index))
     if args.command == "ask":
         if (args.question is None) == (args.questions is None):
             raise QueryError("Give one question, or --questions FILE.")
@@ -186,9 +186,9 @@ def _run(args: argparse.Namespace) -> int:
     raise QueryError(f"unknown command {args.command}")
 
 
-def _no_index(assistant: Assistant, args: argparse.Namespace) -> str:
+def _no_index(assistant: Assistant, store: str | None, index_dir: Path) -> str:
     """The message for a missing index, with the command that builds that very index."""
-    where = f"--store {args.store}" if getattr(args, "store", None) else f"--index {args.index}"
+    where = f"--store {store}" if store else f"--index {index_dir}"
     return f"No index in {assistant.location}: run `python -m assistant index PATH {where}` first."
 
 
@@ -219,8 +219,7 @@ def _open_for(file: Path, index_dir: Path | None, models: Path,
     index_dir = index_dir or Path(os.environ.get("ASSISTANT_INDEX", DEFAULT_INDEX_DIR))
     assistant = Assistant(index_dir, models, store_uri=store)
     if not assistant.exists():
-        where = f"--store {store}" if store else f"--index {index_dir}"
-        raise QueryError(f"No index in {assistant.location}: run `python -m assistant index PATH {where}` first.")
+        raise QueryError(_no_index(assistant, store, index_dir))
     return assistant, examples
 
 

@@ -150,7 +150,7 @@ class Assistant:
         """
         if rebuild:
             reports: list[IndexReport] = []
-            removed = self.store.excluded() if self.exists() else set()  # starting over keeps the user's removals
+            removed = self._removed_names()  # starting over keeps the user's removals
 
             def fill(new: Store) -> None:
                 for name in removed:
@@ -163,6 +163,19 @@ class Assistant:
             report = index_files(self.store, paths, self.embedder, self.settings, progress)
         progress(1.0, "done")
         return report
+
+    def _removed_names(self) -> set[str]:
+        """The names the user removed, read without opening the store for answering (which
+        would first re-embed an index of another model)."""
+        if self._store is not None:
+            return self._store.excluded()
+        if not self.exists():
+            return set()
+        store = open_store(self.location)
+        try:
+            return store.excluded()
+        finally:
+            store.close()
 
     def add_file(self, name: str, raw: bytes, folder: Path, progress: Progress = no_progress) -> IndexReport:
         """Store an uploaded file under ``folder`` with a safe name and index it; it never
@@ -234,7 +247,7 @@ class Assistant:
         question = _checked_query(question)
         if not is_askable(question):
             return Answer(question, "", None, False, message=NOT_ASKABLE, timings=clock.timings())
-        history = [h for h in (re.sub(r"\s+", " ", clean_input(h)).strip() for h in history or [])
+        history = [h for h in map(_plain_query, history or [])
                    if h and len(h) <= MAX_QUERY_CHARS]  # a question refused before has no answer to follow
         answer = self._ask(question, k or self.settings.top_k, history, clock)
         return replace(answer, timings=clock.timings())
@@ -386,8 +399,13 @@ class Assistant:
                              f"{', '.join(self.sources()) or 'none'}.")
 
 
+def _plain_query(query: str) -> str:
+    """A question as typed, cleaned (see :func:`~assistant.text.clean_input`) and on one line."""
+    return re.sub(r"\s+", " ", clean_input(query)).strip()
+
+
 def _checked_query(query: str) -> str:
-    q = re.sub(r"\s+", " ", clean_input(query)).strip()
+    q = _plain_query(query)
     if not q:
         raise QueryError("The question is empty; type a question about the indexed pages.")
     if len(q) > MAX_QUERY_CHARS:

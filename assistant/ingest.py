@@ -127,8 +127,8 @@ def index_files(store: Store, paths: Iterable[Path], embedder: Embedder,
         seen[path.name] = path
         parsed = _read_if_changed(known.get(path.name), path, report, settings)
         if parsed is not None:
-            progress((n + 0.5) / max(len(files), 1), f"{n + 1}/{len(files)} files · embedding {path.name}")
             done, message = (n + 0.5) / max(len(files), 1), f"{n + 1}/{len(files)} files · embedding {path.name}"
+            progress(done, message)
 
             def tick(share: float, done: float = done, message: str = message) -> None:
                 progress(done + 0.45 * share / max(len(files), 1), message)

@@ -65,10 +65,10 @@ from .store import (
     SourceFile,
     StoreStats,
     article_records,
-    article_text,
     block_key,
+    with_keywords,
 )
-from .text import keywords, tokenize
+from .text import tokenize
 
 log = logging.getLogger(__name__)
 
@@ -532,14 +532,8 @@ class LocalStore:
         with self._lock:
             rows = self._db.execute(f"SELECT record FROM articles {where} ORDER BY source, article_id",
                                     args).fetchall()
-        out = []
-        for (raw,) in rows:
-            record = ArticleRecord(**json.loads(raw))
-            key = (record.source, record.article_id)
-            if key not in self._keywords:
-                self._keywords[key] = keywords(article_text(self.source_passages(*key)))
-            out.append(ArticleRecord(**{**record.to_dict(), "keywords": self._keywords[key]}))
-        return out
+        return with_keywords([ArticleRecord(**json.loads(raw)) for (raw,) in rows], self._keywords,
+                             self.source_passages)
 
     def vectors_for(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors by content hash (see :class:`~assistant.store.Store`)."""

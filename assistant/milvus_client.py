@@ -110,7 +110,6 @@ def create_collections(client: Any, prefix: str, dim: int, lite: bool) -> None:
         index.add_index(field, index_type="INVERTED")
     _create(client, f"{prefix}_passages", s, index)
 
-
     s = client.create_schema(auto_id=False, enable_dynamic_field=False)
     s.add_field("key", DataType.VARCHAR, is_primary=True, max_length=2048)
     s.add_field("source", DataType.VARCHAR, max_length=1024)

@@ -79,10 +79,10 @@ from .store import (
     SourceFile,
     StoreStats,
     article_records,
-    article_text,
     block_key,
+    with_keywords,
 )
-from .text import keywords, tokenize
+from .text import tokenize
 
 log = logging.getLogger(__name__)
 
@@ -170,9 +170,10 @@ class MilvusStore:
                     if client.has_collection(f"{prefix}_{name}"):
                         client.drop_collection(f"{prefix}_{name}")
                 create_collections(client, prefix, dim, lite=lite_path is not None)
-                upsert_rows(client, f"{prefix}_records", [record_row(f"{META}\x1fembedder", META, "", 0, 0, embedder_id),
-                                                      record_row(f"{META}\x1fdim", META, "", 0, 0, str(dim)),
-                                                      record_row(f"{META}\x1fnext_id", META, "", 0, 1, "")])
+                upsert_rows(client, f"{prefix}_records", [
+                    record_row(f"{META}\x1fembedder", META, "", 0, 0, embedder_id),
+                    record_row(f"{META}\x1fdim", META, "", 0, 0, str(dim)),
+                    record_row(f"{META}\x1fnext_id", META, "", 0, 1, "")])
             for name in COLLECTIONS:  # a server keeps them loaded; milvus-lite loads them per process
                 client.load_collection(f"{prefix}_{name}")
             meta = {r["key"].split("\x1f", 1)[1]: r for r in client.get(f"{prefix}_records", ids=[
@@ -215,9 +216,9 @@ class MilvusStore:
                 at += len(s.passages)
             for name in replaced:
                 df.subtract(self._term_counts(self._current[name]))
-            upsert_rows(self._client, self._records, [record_row(f"source\x1f{n}", "source", n, c.first, c.count,
-                                                          json.dumps(vars(c.record), ensure_ascii=False))
-                                                  for n, c in current.items()])
+            upsert_rows(self._client, self._records, [
+                record_row(f"source\x1f{n}", "source", n, c.first, c.count, json.dumps(vars(c.record), ensure_ascii=False))
+                for n, c in current.items()])
             self._current.update(current)
             self._add_df(df)
             self._committed()
@@ -275,7 +276,7 @@ class MilvusStore:
             old = {r["token"]: int(r["df"]) for r in self._client.get(self._terms, ids=chunk, output_fields=["df"])}
             new = {t: old.get(t, 0) + delta[t] for t in chunk}
             upsert_rows(self._client, self._terms, [{"token": t, "df": df, "v": [0.0] * DUMMY_DIM}
-                                                for t, df in new.items() if df > 0])
+                                                    for t, df in new.items() if df > 0])
             gone = [t for t, df in new.items() if df <= 0]
             if gone:
                 self._client.delete(self._terms, ids=gone)
@@ -295,10 +296,12 @@ class MilvusStore:
             rows.append({"id": first + n, "source": name, "article_id": p.article_id, "block": block_key(p)[2],
                          "vector_key": key, "data": data, "body": body, "dense": vectors[n].tolist()})
         insert_rows(self._client, self._passages, rows)
-        records = [record_row(f"text\x1f{name}\x1f{first}\x1f{n}", "text", name, first, n, s.text[at:at + TEXT_CHUNK_CHARS])
+        records = [record_row(f"text\x1f{name}\x1f{first}\x1f{n}", "text", name, first, n,
+                              s.text[at:at + TEXT_CHUNK_CHARS])
                    for n, at in enumerate(range(0, max(len(s.text), 1), TEXT_CHUNK_CHARS))]
-        records += [record_row(f"article\x1f{name}\x1f{first}\x1f{a.article_id}", "article", name, first, a.article_id,
-                            json.dumps(a.to_dict(), ensure_ascii=False)) for a in article_records(s.passages)]
+        records += [record_row(f"article\x1f{name}\x1f{first}\x1f{a.article_id}", "article", name, first,
+                               a.article_id, json.dumps(a.to_dict(), ensure_ascii=False))
+                    for a in article_records(s.passages)]
         upsert_rows(self._client, self._records, records)
         upsert_rows(self._client, self._sentences, [
             {"key": f"{name}\x1f{first}\x1f{key}", "source": name, "version": first, "hash": key,
@@ -491,13 +494,7 @@ class MilvusStore:
         records = sorted((ArticleRecord(**json.loads(r["data"])) for r in rows
                           if r["source"] in current and int(r["version"]) == current[r["source"]].first),
                          key=lambda a: (a.source, a.article_id))
-        out = []
-        for record in records:
-            key = (record.source, record.article_id)
-            if key not in self._keywords:
-                self._keywords[key] = keywords(article_text(self.source_passages(*key)))
-            out.append(ArticleRecord(**{**record.to_dict(), "keywords": self._keywords[key]}))
-        return out
+        return with_keywords(records, self._keywords, self.source_passages)
 
     def vectors_for(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors by content hash (see :class:`~assistant.store.Store`)."""

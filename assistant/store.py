@@ -14,13 +14,14 @@ Every implementation passes ``tests/test_store.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 
 from .chunking import Passage
+from .text import keywords
 
 ParagraphKey = tuple[str, int, int]  # (file, article number, paragraph number; -1: all table rows)
 
@@ -219,6 +220,19 @@ def article_records(passages: Sequence[Passage]) -> list[ArticleRecord]:
     for p in passages:
         groups.setdefault(p.article_id, []).append(p)
     return [article_record(ps, []) for _, ps in sorted(groups.items())]
+
+
+def with_keywords(records: Sequence[ArticleRecord], memo: dict[tuple[str, int], list[str]],
+                  passages_of: Callable[[str, int], list[Passage]]) -> list[ArticleRecord]:
+    """Article records with their keywords, computed from the article's text on first listing
+    and kept in ``memo`` (which the store clears when sources change)."""
+    out = []
+    for record in records:
+        key = (record.source, record.article_id)
+        if key not in memo:
+            memo[key] = keywords(article_text(passages_of(*key)))
+        out.append(ArticleRecord(**{**record.to_dict(), "keywords": memo[key]}))
+    return out
 
 
 def article_text(passages: Sequence[Passage]) -> str:

@@ -185,8 +185,9 @@ def remove(assistant: Assistant, name: str, upload_dir: Path | None = None) -> s
 # ----------------------------------------------------------------------------- the app
 
 
-def read_view(assistant: Assistant, name: str, number: float | None) -> str:
-    """``/read``: one article's repaired paragraphs, or the whole file as decoded."""
+def read_view(assistant: Assistant, name: str, number: str | float | None) -> str:
+    """``/read``: one article's repaired paragraphs, or the whole file as decoded (no
+    article number: ``None`` or ``""``)."""
     if not name:
         return ""
     try:
@@ -200,7 +201,7 @@ def read_view(assistant: Assistant, name: str, number: float | None) -> str:
     return f"<pre style='white-space:pre-wrap'>{html.escape(text)}</pre>"
 
 
-def summarise_file(assistant: Assistant, name: str, number: float | None) -> tuple[str, str]:
+def summarise_file(assistant: Assistant, name: str, number: str | float | None) -> tuple[str, str]:
     """A file's (or one article's) summary and its sources, rendered."""
     try:
         summ = assistant.summarize(source=name, article=None if number is None or number == "" else int(number))
@@ -296,10 +297,6 @@ def article_choices(assistant: Assistant, name: str | None) -> list[tuple[str, s
     return whole + [(f"#{a.article_id} {a.title[:30]}", str(a.article_id)) for a in assistant.articles(name)]
 
 
-def _article_number(value: str | float | None) -> int | None:
-    return None if value in (None, "") else int(value)  # type: ignore[arg-type]
-
-
 # The browser asks before a file leaves the index; cancelling sends an empty name.
 CONFIRM_REMOVE_JS = "(name) => (name && window.confirm('从索引中删除 ' + name + '？\\nRemove ' + name + ' from the index?')) ? name : ''"
 
@@ -355,9 +352,9 @@ def _library_tab(assistant: Assistant, upload_dir: Path, stats: gr.Markdown, dem
 
     pick.change(lambda n: gr.update(choices=article_choices(assistant, n), value=""), pick, art_pick,
                 api_name=False)  # type: ignore[arg-type]
-    read_btn.click(lambda n, a: read_view(assistant, n, _article_number(a)), [pick, art_pick], reader,
+    read_btn.click(lambda n, a: read_view(assistant, n, a), [pick, art_pick], reader,
                    api_name=False)  # type: ignore[arg-type]
-    sum_btn.click(lambda n, a: summarise_file(assistant, n, _article_number(a)), [pick, art_pick],
+    sum_btn.click(lambda n, a: summarise_file(assistant, n, a), [pick, art_pick],
                   [reader, lib_sources], api_name=False)  # type: ignore[arg-type]
     demo.load(_refresh, pick, [stats, table, pick, art_pick], api_name=False)  # type: ignore[arg-type]
     if not writable:
