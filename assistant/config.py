@@ -27,8 +27,8 @@ MAX_PDF_PAGES = 2_000  # pages of a PDF read at most…
 MAX_EXTRACTED_CHARS = 4_000_000  # …and characters extracted from a PDF before giving up
 MAX_HTML_TAGS = 500_000  # tags of an HTML page parsed at most
 UTF16_PLAIN_SHARE = 0.95  # UTF-16 without a BOM is taken when this share of it reads as Chinese or ASCII
-UPLOAD_NAME_TRIES = 100
-UPLOAD_CACHE_CLEANUP = (3600, 3600)  # the app deletes Gradio's copies of uploads (kept or refused) hourly, after an hour  # an upload whose name is taken by another page is stored as name-2 … name-100
+UPLOAD_NAME_TRIES = 100  # an upload whose name is taken by another page is stored as name-2 … name-100
+UPLOAD_CACHE_CLEANUP = (3600, 3600)  # the app deletes Gradio's copies of uploads (kept or refused) hourly, after an hour
 INDEX_FORMAT_VERSION = 2  # 2: SQLite records, vector segments, tantivy (1: JSON lines, migrated)
 # bump when parsing or chunking changes, so unchanged files are parsed again
 PARSER_VERSION = 4  # 4: table cells carried as data on the passage
@@ -132,6 +132,7 @@ KEYWORDS_PER_ARTICLE = 5
 
 STREAM_DELAY_S = 0.02  # between streamed pieces of an answer
 READ_CONCURRENCY = 16  # requests of one reading endpoint (ask, chat, summarize…) served at a time
+UPLOAD_CONCURRENCY = 2  # uploads read and embedded side by side (a slow file holds up no other); commits queue
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 

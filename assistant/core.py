@@ -187,8 +187,7 @@ class Assistant:
                 nothing is stored or changed then.
         """
         indexed = self.store.sources() if self._store is not None or self.exists() else {}  # a bad file creates nothing
-        path = store_upload(name, raw, folder, self.settings, indexed)
-        fresh = path.name not in indexed  # this call stored the copy: it goes if indexing does not finish
+        path, fresh = store_upload(name, raw, folder, self.settings, indexed)  # a fresh copy goes if indexing fails
         try:
             report = self.index([path], progress)
             if report.errors:

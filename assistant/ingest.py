@@ -223,11 +223,16 @@ def safe_file_name(name: str) -> str:
 
 
 def store_upload(name: str, raw: bytes, folder: Path, settings: Settings = DEFAULT_SETTINGS,
-                 indexed: Mapping[str, SourceFile] | None = None) -> Path:
+                 indexed: Mapping[str, SourceFile] | None = None) -> tuple[Path, bool]:
     """Check an uploaded file and store it under ``folder`` with a safe name that replaces
-    no other page: the same content already indexed under that name is that file (nothing
-    is written); other content under a taken name (or a clean name another upload already
-    took: 😀.txt and 🎉.txt both clean to upload.txt) is stored as ``name-2``, ``name-3``….
+    no other page: the same content already indexed or stored under that name is that file
+    (nothing is written); other content under a taken name (or a clean name another upload
+    already took: 😀.txt and 🎉.txt both clean to upload.txt) is stored as ``name-2``,
+    ``name-3``…. Names are claimed by exclusive creation, so uploads running side by side
+    never share one.
+
+    Returns:
+        The stored copy's path, and whether this call created it.
 
     Raises:
         DocumentError: too large, unsupported or unreadable; nothing is written then.
@@ -240,17 +245,26 @@ def store_upload(name: str, raw: bytes, folder: Path, settings: Settings = DEFAU
     indexed = indexed or {}
     digest = hashlib.sha256(raw).hexdigest()
     stem, suffix = Path(safe).stem, Path(safe).suffix
+    folder.mkdir(parents=True, exist_ok=True)
     for n in range(1, UPLOAD_NAME_TRIES + 1):
         candidate = safe if n == 1 else f"{stem}-{n}{suffix}"
         record = indexed.get(candidate)
         if record is not None:
             if record.sha256 == digest and Path(record.path).is_file():
-                return Path(record.path)  # this very page is indexed already
+                return Path(record.path), False  # this very page is indexed already
             continue
         target = folder / candidate
-        if target.exists() and target.read_bytes() != raw:
+        try:
+            out = target.open("xb")
+        except FileExistsError:
+            if target.read_bytes() == raw:
+                return target, False  # stored already (by an upload running beside this one)
             continue  # another page's stored copy
-        folder.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(raw)
-        return target
+        try:
+            with out:
+                out.write(raw)
+        except BaseException:
+            target.unlink(missing_ok=True)  # no half-written copy
+            raise
+        return target, True
     raise DocumentError(f"{safe}: {UPLOAD_NAME_TRIES} pages already have this name; rename the file.")

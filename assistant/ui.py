@@ -18,7 +18,7 @@ from typing import Any
 
 import gradio as gr
 
-from .config import READ_CONCURRENCY, STREAM_DELAY_S, SUPPORTED_SUFFIXES, UPLOAD_CACHE_CLEANUP
+from .config import READ_CONCURRENCY, STREAM_DELAY_S, SUPPORTED_SUFFIXES, UPLOAD_CACHE_CLEANUP, UPLOAD_CONCURRENCY
 from .core import Assistant
 from .errors import AssistantError, Cancelled, QueryError
 from .progress import ProgressBar
@@ -211,10 +211,12 @@ def summarise_file(assistant: Assistant, name: str, number: str | float | None) 
 
 
 # Reading (questions, summaries, the library) runs side by side, up to READ_CONCURRENCY
-# requests of each endpoint at a time; changes to the index (uploads, removals) queue up one
-# at a time across both endpoints.
-WRITES: dict[str, Any] = {"concurrency_id": "index-writes", "concurrency_limit": 1}
-_CANCELS: dict[str, threading.Event] = {}  # the upload running for each browser session, to cancel
+# requests of each endpoint at a time. Uploads are read and embedded UPLOAD_CONCURRENCY at a
+# time, so a slow file holds up no other; the store commits one change at a time (its write
+# lock), and removals queue apart from uploads.
+UPLOADS: dict[str, Any] = {"concurrency_id": "uploads", "concurrency_limit": UPLOAD_CONCURRENCY}
+REMOVALS: dict[str, Any] = {"concurrency_id": "removals", "concurrency_limit": 1}
+_CANCELS: dict[str, set[threading.Event]] = {}  # the uploads running for each browser session, to cancel
 
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -336,18 +338,22 @@ def _library_tab(assistant: Assistant, upload_dir: Path, stats: gr.Markdown, dem
                 gr.update(choices=article_choices(assistant, keep), value=""))
 
     def _upload(fs: list[Any] | None, request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
-        flag = _CANCELS.setdefault(request.session_hash or "", threading.Event())
-        flag.clear()
+        session, flag = request.session_hash or "", threading.Event()
+        _CANCELS.setdefault(session, set()).add(flag)
         try:
             return upload(assistant, upload_dir, fs, progress, flag)
         finally:
-            _CANCELS.pop(request.session_hash or "", None)
+            flags = _CANCELS.get(session, set())
+            flags.discard(flag)
+            if not flags:
+                _CANCELS.pop(session, None)
 
     def _cancel(request: gr.Request) -> Any:
-        flag = _CANCELS.get(request.session_hash or "")
-        if flag is None:
+        flags = _CANCELS.pop(request.session_hash or "", set())
+        if not flags:
             return gr.skip()
-        flag.set()
+        for flag in flags:
+            flag.set()
         return "正在取消 Cancelling…"
 
     pick.change(lambda n: gr.update(choices=article_choices(assistant, n), value=""), pick, art_pick,
@@ -360,9 +366,9 @@ def _library_tab(assistant: Assistant, upload_dir: Path, stats: gr.Markdown, dem
     if not writable:
         return
     del_btn.click(lambda n: remove(assistant, n, upload_dir), pick, up_status, api_name="remove",
-                  js=CONFIRM_REMOVE_JS, **WRITES).then(
+                  js=CONFIRM_REMOVE_JS, **REMOVALS).then(
         _refresh, pick, [stats, table, pick, art_pick], api_name=False)  # type: ignore[arg-type]
-    up_btn.click(_upload, uploader, up_status, api_name="upload", **WRITES).then(
+    up_btn.click(_upload, uploader, up_status, api_name="upload", **UPLOADS).then(
         _refresh, pick, [stats, table, pick, art_pick], api_name=False)  # type: ignore[arg-type]
     cancel_btn.click(_cancel, None, up_status, api_name=False)  # type: ignore[arg-type]  # not queued behind it
 

@@ -106,3 +106,19 @@ def test_an_upload_never_replaces_another_page_of_the_same_name(tmp_path: Path, 
     other = assistant.add_file("page.txt", PAGE.format(n=9).encode(), uploads)
     assert other.added == ["page-2.txt"] and assistant.sources() == ["page-2.txt", "page.txt"]
     assert "2座" in assistant.document_text("page.txt") and "9座" in assistant.document_text("page-2.txt")
+
+
+def test_uploads_of_one_name_side_by_side_keep_every_page(tmp_path: Path, hash_embedder) -> None:
+    """Eight uploads named page.txt at once (six contents, one sent three times): six pages,
+    each under its own name, and the repeated one stored once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    assistant = Assistant(tmp_path / "idx", embedder=hash_embedder)
+    assistant.index([])
+    contents = [PAGE.format(n=n) for n in (1, 2, 3, 4, 5, 6, 6, 6)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        reports = list(pool.map(lambda c: assistant.add_file("page.txt", c.encode(), tmp_path / "uploads"), contents))
+    assert all(not r.errors for r in reports)
+    assert len(assistant.sources()) == 6 == len(list((tmp_path / "uploads").iterdir()))
+    held = sorted(assistant.document_text(name) for name in assistant.sources())
+    assert held == sorted(set(contents))

@@ -64,6 +64,37 @@ def test_questions_are_answered_side_by_side(app: str, seeds_assistant: Assistan
 
 
 @pytest.mark.slow
+def test_a_slow_upload_holds_up_neither_another_upload_nor_questions(app: str, seeds_assistant: Assistant,
+                                                                      monkeypatch: pytest.MonkeyPatch,
+                                                                      tmp_path: Path) -> None:
+    from gradio_client import Client, handle_file
+
+    released = threading.Event()
+    embed = seeds_assistant.embedder.embed_passages
+
+    def slow_embed(texts):
+        if any("慢" in t for t in texts):  # the slow page's passages take until released
+            released.wait(timeout=120)
+        return embed(texts)
+
+    monkeypatch.setattr(seeds_assistant.embedder, "embed_passages", slow_embed)
+    slow, quick = tmp_path / "slow-page.txt", tmp_path / "quick-page.txt"
+    slow.write_text("## 慢车\n\n本报讯 大同市今年开通慢行绿道12条。(李四)\n", encoding="utf-8")
+    quick.write_text("## 滑雪场\n\n本报讯 朔州市今年新建滑雪场4座。(王五)\n", encoding="utf-8")
+    first = Client(app, verbose=False).submit([handle_file(str(slow))], api_name="/upload")
+    try:
+        status = Client(app, verbose=False).predict([handle_file(str(quick))], api_name="/upload")
+        assert "Indexed** quick-page.txt" in status and not first.done()  # in while the slow one still embeds
+        answer = Client(app, verbose=False).predict("朔州市今年新建滑雪场几座？", "[]", api_name="/ask")
+        assert answer["found"] and "4座" in answer["answer"] and not first.done()
+    finally:
+        released.set()
+    assert "Indexed** slow-page.txt" in first.result(timeout=120)
+    for name in ["slow-page.txt", "quick-page.txt"]:  # leave the shared index as it was
+        Client(app, verbose=False).predict(name, api_name="/remove")
+
+
+@pytest.mark.slow
 def test_questions_uploads_and_removals_at_once_lose_nothing(app: str, seeds_assistant: Assistant,
                                                              tmp_path: Path) -> None:
     """32 new questions sent at once while pages are uploaded and removed: no errors, the
