@@ -25,6 +25,7 @@ from .chunking import Passage, Sentence
 from .citation import Citation, cite, sources_markdown
 from .config import (
     ANSWER_MAX_CHARS,
+    ANSWER_POOL,
     CLAUSE_SENTENCE_MAX,
     CONTEXT_MIN_CHARS,
     DEFAULT_SETTINGS,
@@ -40,6 +41,7 @@ from .config import (
 )
 from .question import ORDINAL, SUPERLATIVE, QuestionInfo, analyse, content_units, ordinal_value
 from .ranker import Rankers
+from .rerank import passage_features, reorder
 from .search import Hit
 from .short_answer import short_answer
 from .text import CLAUSE, normalize
@@ -158,8 +160,9 @@ def build_answer(question: str, hits: list[Hit], evidence: Evidence, rankers: Ra
         k: passages to report.
         query: the search query (a follow-up resolved with its topic), if different.
     """
-    passages = [cite(h.passage, evidence.documents, h.score) for h in hits[:k]]
     composed = compose(question, hits, evidence, rankers, settings, query)
+    ordered = reranked(composed, hits, evidence, rankers)
+    passages = [cite(h.passage, evidence.documents, h.score) for h in ordered[:k]]
     reply = composed.reply
     p = rankers.answerability.probability(composed.signals) if rankers.answerability else float(reply is not None)
     threshold = rankers.answerability.threshold_for(composed.signals) if rankers.answerability else 0.5
@@ -169,14 +172,26 @@ def build_answer(question: str, hits: list[Hit], evidence: Evidence, rankers: Ra
                   confidence=round(p, 3))
 
 
+def reranked(composed: Composed, hits: list[Hit], evidence: Evidence, rankers: Rankers) -> list[Hit]:
+    """The hits in the learned passage ranker's order, from what composing the answer
+    computed (no model runs again); as they came without that ranker or candidates."""
+    if rankers.passage is None or not composed.ranked:
+        return hits
+    cited = composed.reply.citations if composed.reply else []
+    features = passage_features(composed.info, hits[:ANSWER_POOL], composed.ranked, evidence.idf, cited)
+    return reorder(hits, rankers.passage.score(features))
+
+
 @dataclass(frozen=True)
 class Composed:
     """An answer before the decision: the reply (None: nothing to say), the ranked
-    candidates, and the answerability signals."""
+    candidates, the answerability signals, and the question they were read for (the
+    search query, for a follow-up)."""
 
     reply: Reply | None
     ranked: list[Candidate]
     signals: list[float]
+    info: QuestionInfo
 
 
 def compose(question: str, hits: list[Hit], evidence: Evidence, rankers: Rankers,
@@ -191,12 +206,13 @@ def compose(question: str, hits: list[Hit], evidence: Evidence, rankers: Rankers
     info = analyse(question)
     q_info = analyse(query) if query and query != question else info
     if not hits:
-        return Composed(None, [], signals(q_info, hits, [], "", None, False, evidence.idf))
+        return Composed(None, [], signals(q_info, hits, [], "", None, False, evidence.idf), q_info)
     ranked = rank_candidates(q_info, hits, evidence, rankers, pool)
     reply = (table_reply(info, hits, evidence) or list_reply(info, q_info, ranked, hits, evidence)
              or sentence_reply(info, q_info, ranked, evidence, rankers, settings))
     listed = bool(reply.items) or reply.short is not None and reply.short == reply.text
-    return Composed(reply, ranked, signals(q_info, hits, ranked, reply.text, reply.short, listed, evidence.idf))
+    return Composed(reply, ranked, signals(q_info, hits, ranked, reply.text, reply.short, listed, evidence.idf),
+                    q_info)
 
 
 def rank_candidates(info: QuestionInfo, hits: list[Hit], evidence: Evidence, rankers: Rankers,

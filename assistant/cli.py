@@ -240,7 +240,7 @@ def _train(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise QueryError(str(exc)) from exc
     print(json.dumps(report, ensure_ascii=False, indent=1))
-    print(f"wrote the sentence, span and answerability models to {args.out} with their JSON cards", file=sys.stderr)
+    print(f"wrote the sentence, span, passage and answerability models to {args.out} with their JSON cards", file=sys.stderr)
     return 0
 
 

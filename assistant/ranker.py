@@ -2,7 +2,8 @@
 
 A :class:`Ranker` scores the candidates of one question (answer sentences by
 :data:`~assistant.candidates.FEATURES`, short-answer spans by
-:data:`~assistant.short_answer.SPAN_FEATURES`). Each feature is read as it is, minus the best
+:data:`~assistant.short_answer.SPAN_FEATURES`, retrieved passages by
+:data:`~assistant.rerank.PASSAGE_FEATURES`). Each feature is read as it is, minus the best
 candidate's and minus the candidates' mean (:func:`relative`), under the names of
 :func:`relative_names`; a model whose feature names differ from today's is refused on load.
 Beside each model file sits a JSON card: its features, the data it was trained on and that
@@ -24,10 +25,12 @@ from .answerability import ANSWERABILITY_MODEL, SIGNALS, adjusted
 from .candidates import FEATURES
 from .config import RANKER_DIR
 from .errors import ModelError
+from .rerank import PASSAGE_FEATURES
 from .short_answer import SPAN_FEATURES
 
 SENTENCE_MODEL = "sentence_ranker.txt"
 SPAN_MODEL = "span_ranker.txt"
+PASSAGE_MODEL = "passage_ranker.txt"
 DEFAULT_THRESHOLD = 0.5  # of an answerability model whose card names none
 
 
@@ -148,11 +151,13 @@ def save_booster(booster: Any, path: Path, card: dict[str, Any]) -> dict[str, An
 @dataclass(frozen=True)
 class Rankers:
     """The learned models an answer needs: which sentence answers, which span of it is
-    short, and whether the pages answer at all (None while it is being trained)."""
+    short, whether the pages answer at all, and the order of the passages it reports (the
+    last two None while they are being trained)."""
 
     sentence: Ranker
     span: Ranker
     answerability: Answerability | None = None
+    passage: Ranker | None = None
 
 
 def load_rankers(folder: Path = RANKER_DIR) -> Rankers:
@@ -162,4 +167,4 @@ def load_rankers(folder: Path = RANKER_DIR) -> Rankers:
         ModelError: a model is missing, broken, or learned on other features.
     """
     return Rankers(Ranker.load(folder / SENTENCE_MODEL, FEATURES), Ranker.load(folder / SPAN_MODEL, SPAN_FEATURES),
-                   Answerability.load(folder / ANSWERABILITY_MODEL))
+                   Answerability.load(folder / ANSWERABILITY_MODEL), Ranker.load(folder / PASSAGE_MODEL, PASSAGE_FEATURES))

@@ -8,6 +8,10 @@ SQuAD-format sets, measure them honestly, and write them with their JSON cards.
   language, which share no words with the pages.
 * Span ranker: LambdaRank over the candidate short answers of the sentences holding a gold
   answer, graded by character F1 with the gold.
+* Passage ranker: LambdaRank over each question's retrieved passages (features from the
+  retrieval scores and the out-of-fold sentence ranker's scores of their candidates, see
+  :mod:`assistant.rerank`), graded by :func:`passage_grade`; every set teaches it, the seed
+  questions too.
 * Answerability: a LightGBM classifier over :data:`~assistant.answerability.SIGNALS` of the
   answers composed for each question twice, against its set's index (answerable) and against
   the index without the question's article (not answerable); every
@@ -34,15 +38,16 @@ from typing import Any
 
 import numpy as np
 
-from .answer import NOT_FOUND, Answer, Evidence, compose
+from .answer import NOT_FOUND, Answer, Composed, Evidence, compose, reranked
 from .answerability import ANSWERABILITY_MODEL, SIGNALS, signals
 from .candidates import FEATURES, LEXICAL, Candidate, candidates
-from .citation import cite
+from .citation import Citation, cite
 from .config import ANSWER_POOL, DEFAULT_SETTINGS, PROJECT_ROOT, RANKER_DIR
 from .core import Assistant
-from .evaluate import Example, f1_score, plain, score
+from .evaluate import Example, f1_score, plain, retrieval_hit, score
 from .question import analyse
-from .ranker import SENTENCE_MODEL, SPAN_MODEL, Answerability, Ranker, Rankers, relative, relative_names
+from .ranker import PASSAGE_MODEL, SENTENCE_MODEL, SPAN_MODEL, Answerability, Ranker, Rankers, relative, relative_names
+from .rerank import PASSAGE_FEATURES, passage_features
 from .search import Hit
 from .short_answer import SPAN_FEATURES, read, span_candidates, span_features
 
@@ -55,6 +60,10 @@ SENTENCE_ROUNDS = 800
 SPAN_PARAMS = {**COMMON, "learning_rate": 0.05, "num_leaves": 15, "label_gain": [g * g for g in range(11)],
                "lambdarank_truncation_level": 3}
 SPAN_ROUNDS = 600
+PASSAGE_PARAMS = {**COMMON, "learning_rate": 0.05, "num_leaves": 15, "label_gain": [0, 1, 2],
+                  "lambdarank_truncation_level": 10}
+PASSAGE_ROUNDS = 300
+PASSAGE_SEED_WEIGHT = 30.0  # a seed question (news pages, the product's own kind) weighs this many reading-set ones
 ANSWERABILITY_PARAMS = {**COMMON, "objective": "binary", "learning_rate": 0.05, "num_leaves": 15}
 ANSWERABILITY_ROUNDS = 300
 MIN_FOUND_RATE = 0.95  # the threshold keeps at least this share of answerable questions found…
@@ -184,12 +193,15 @@ def _span_rows(e: Example, hits: list[Hit], golds: list[str]) -> Rows:
     return rows
 
 
-def fit(rows: Rows, params: dict[str, Any], rounds: int, features: tuple[str, ...]) -> Ranker:
-    """LambdaRank over each group's candidates, with named features."""
+def fit(rows: Rows, params: dict[str, Any], rounds: int, features: tuple[str, ...],
+        seed_weight: float = 1.0) -> Ranker:
+    """LambdaRank over each group's candidates, with named features; the seed questions'
+    groups weigh ``seed_weight``."""
     import lightgbm
 
+    weights = np.concatenate([np.full(len(y), seed_weight if g.startswith("seeds:") else 1.0) for g, _, y in rows])
     data = lightgbm.Dataset(np.vstack([x for _, x, _ in rows]), np.concatenate([y for _, _, y in rows]),
-                            group=[len(y) for _, _, y in rows], feature_name=relative_names(features))
+                            group=[len(y) for _, _, y in rows], weight=weights, feature_name=relative_names(features))
     return Ranker(lightgbm.train(params, data, rounds), features)
 
 
@@ -204,13 +216,14 @@ def top1_grade(rows: Rows, predict: Callable[[np.ndarray], np.ndarray]) -> float
 
 
 def cross_validate(sets: list[TrainingSet], folds: int = FOLDS,
-                   rounds: tuple[int, int] = (SENTENCE_ROUNDS, SPAN_ROUNDS)) -> tuple[dict[str, Any], Any]:
-    """Train on all folds but one, test on that one, for the rankers and then for the
-    answerability model learned from the out-of-fold answers; every question is answered end
-    to end by models that never saw its article.
+                   rounds: tuple[int, int] = (SENTENCE_ROUNDS, SPAN_ROUNDS)) -> tuple[dict[str, Any], Any, Rows]:
+    """Train on all folds but one, test on that one, for the sentence and span rankers, then
+    for the passage ranker and the answerability model learned from the out-of-fold answers;
+    every question is answered end to end by models that never saw its article.
 
     Returns:
-        The report (per set) and the answerability rows of all questions (to train on).
+        The report (per set), the answerability rows of all questions and the passage
+        ranker's rows (to train on).
     """
     groups = sorted({a.group for s in sets for a in s.asked}, key=_stable_hash)
     fold_of = {g: i % folds for i, g in enumerate(groups)}
@@ -229,6 +242,12 @@ def cross_validate(sets: list[TrainingSet], folds: int = FOLDS,
             span_cv[s.name].append(top1_grade([r for r in s.span if fold_of[r[0]] == k], span.booster.predict) / 10)
     # every question answered by the rankers that did not see it: three views, signals of each
     composed = {s.name: [_compose_views(s, a, rankers[fold_of[a.group]]) for a in s.asked] for s in sets}
+    passage = passage_rows(sets, composed)
+    for k in range(folds):
+        rankers[k] = replace(rankers[k], passage=fit([r for r in passage if fold_of[r[0]] != k], PASSAGE_PARAMS,
+                                                     PASSAGE_ROUNDS, PASSAGE_FEATURES, PASSAGE_SEED_WEIGHT))
+    orders = {s.name: [reranked(v[0][0], a.hits, s.evidence, rankers[fold_of[a.group]])
+                       for a, v in zip(s.asked, composed[s.name])] for s in sets}
     rows = answerability_rows(sets, composed)
     oof = np.zeros(len(rows[1]))
     for k in range(folds):
@@ -247,10 +266,36 @@ def cross_validate(sets: list[TrainingSet], folds: int = FOLDS,
     for s in sets:
         views = composed[s.name]
         n = sum(len(_view_rows(s, a, v)) for a, v in zip(s.asked, views))
-        report[s.name] = _set_report(s, views, found[at:at + n], rows[3][at:at + n], sentence_cv[s.name],
-                                     span_cv[s.name])
+        report[s.name] = _set_report(s, views, orders[s.name], found[at:at + n], rows[3][at:at + n],
+                                     sentence_cv[s.name], span_cv[s.name])
         at += n
-    return report, rows
+    return report, rows, passage
+
+
+def passage_grade(example: Example, passage: Citation) -> float:
+    """2: the cited passage holds the question's gold evidence (as
+    :func:`~assistant.evaluate.retrieval_hit` counts it in a reported passage) and a gold
+    answer; 1: the evidence only; 0: neither."""
+    if retrieval_hit(example, [passage.to_dict()]) != 1:
+        return 0.0
+    return 2.0 if any(plain(g) in plain(passage.text) for g in example.answers if g) else 1.0
+
+
+def passage_rows(sets: list[TrainingSet], composed: dict[str, list[Any]]) -> Rows:
+    """The passage ranker's rows: each answerable question's retrieved passages (the ones its
+    candidates came from), described from its out-of-fold candidate scores, and graded;
+    questions with no passage holding the evidence teach nothing."""
+    rows: Rows = []
+    for s in sets:
+        for a, views in zip(s.asked, composed[s.name]):
+            full: Composed = views[0][0]
+            hits = a.hits[:ANSWER_POOL]
+            labels = np.array([passage_grade(a.example, cite(h.passage, s.evidence.documents, h.score)) for h in hits])
+            if a.example.answerable and labels.any():
+                cited = full.reply.citations if full.reply else []
+                x = np.array(passage_features(full.info, hits, full.ranked, s.evidence.idf, cited))
+                rows.append((a.group, relative(x), labels))
+    return rows
 
 
 def _compose_views(s: TrainingSet, a: Asked, rankers: Rankers) -> list[Any]:
@@ -344,9 +389,10 @@ def choose_thresholds(p: np.ndarray, y: np.ndarray, kinds: np.ndarray, other: np
     return t_zh, (choose_threshold(p[use], y[use], kinds[use], None) if use.any() else t_zh)
 
 
-def _set_report(s: TrainingSet, views: list[Any], found: np.ndarray, kinds: np.ndarray, sentence_cv: list[float],
-                span_cv: list[float]) -> dict[str, Any]:
-    """One set's cross-validated figures (``found``: each answerability row's decision)."""
+def _set_report(s: TrainingSet, views: list[Any], orders: list[list[Hit]], found: np.ndarray, kinds: np.ndarray,
+                sentence_cv: list[float], span_cv: list[float]) -> dict[str, Any]:
+    """One set's cross-validated figures (``orders``: each question's passages as the passage
+    ranker put them; ``found``: each answerability row's decision)."""
     rows = [r for a, v in zip(s.asked, views) for r in _view_rows(s, a, v)]
     y = np.array([r[1] for r in rows])
 
@@ -355,16 +401,18 @@ def _set_report(s: TrainingSet, views: list[Any], found: np.ndarray, kinds: np.n
 
     answers = []
     at = 0
-    for a, v in zip(s.asked, views):
+    for a, v, order in zip(s.asked, views, orders):
         c = v[0][0]
         ok = bool(found[at]) and c.reply is not None
-        answers.append(_answer_of(s, a, c, ok))
+        answers.append(_answer_of(s, a, order, c, ok))
         at += len(_view_rows(s, a, v))
     out: dict[str, Any] = {"questions": len(s.asked)}
     if s.sentence:
         out["sentence_top1_holds_gold"] = round(float(np.mean(sentence_cv)), 4)
         out["span_top1_f1"] = round(float(np.mean(span_cv)), 4)
     out["end_to_end"] = score([a.example for a in s.asked], answers)
+    fused = score([a.example for a in s.asked], [_answer_of(s, a, a.hits, None, False) for a in s.asked])
+    out["retrieval_fused_order"] = {k: v for k, v in fused.items() if k.startswith("hit@")}  # before the passage ranker
     out["found_rate_answerable"] = rate((kinds == "full") & (y == 1), True)
     out["not_found_rate_without_article"] = rate(kinds == "without", False)
     out["not_found_rate_unanswerable"] = rate((kinds == "full") & (y == 0), False)
@@ -375,11 +423,11 @@ def _set_report(s: TrainingSet, views: list[Any], found: np.ndarray, kinds: np.n
     return out
 
 
-def _answer_of(s: TrainingSet, a: Asked, c: Any, found: bool) -> Answer:
-    """The answer a question got from the out-of-fold models."""
+def _answer_of(s: TrainingSet, a: Asked, hits: list[Hit], c: Any, found: bool) -> Answer:
+    """The answer a question got from the out-of-fold models, reporting ``hits``."""
     e = a.example
-    passages = [cite(h.passage, s.evidence.documents, h.score) for h in a.hits[:DEFAULT_SETTINGS.top_k]]
-    if not found or c.reply is None:
+    passages = [cite(h.passage, s.evidence.documents, h.score) for h in hits[:DEFAULT_SETTINGS.top_k]]
+    if not found or c is None or c.reply is None:
         return Answer(e.question, "", None, False, [], passages, message=NOT_FOUND)
     r = c.reply
     return Answer(e.question, r.text, r.short, True, r.citations, passages, items=r.items)
@@ -387,7 +435,7 @@ def _answer_of(s: TrainingSet, a: Asked, c: Any, found: bool) -> Answer:
 
 def train(sets: list[TrainingSet], sources: list[Path], out_dir: Path = RANKER_DIR, folds: int = FOLDS,
           rounds: tuple[int, int] = (SENTENCE_ROUNDS, SPAN_ROUNDS)) -> dict[str, Any]:
-    """Cross-validate, then train the three models on everything and write them to
+    """Cross-validate, then train the four models on everything and write them to
     ``out_dir`` with their cards. Returns the report (the cross-validated figures).
 
     Args:
@@ -402,7 +450,7 @@ def train(sets: list[TrainingSet], sources: list[Path], out_dir: Path = RANKER_D
             or not any(s.span for s in sets):
         raise ValueError(f"{', '.join(p.name for p in sources)}: too few articles with answers to learn from "
                          f"in {folds} folds.")
-    report, (_, x, y, _) = cross_validate(sets, folds, rounds)
+    report, (_, x, y, _), passages = cross_validate(sets, folds, rounds)
     card = {"trained_on": [p.name for p in sources],
             "data_sha256": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sources},
             "commit": _commit(), "questions": {s.name: len(s.asked) for s in sets}, "cross_validated": report}
@@ -414,6 +462,9 @@ def train(sets: list[TrainingSet], sources: list[Path], out_dir: Path = RANKER_D
                                    "rounds": rounds[0]})
     fit(span_rows, SPAN_PARAMS, rounds[1], SPAN_FEATURES).save(
         out_dir / SPAN_MODEL, {**card, "groups": len(span_rows), "params": SPAN_PARAMS, "rounds": rounds[1]})
+    fit(passages, PASSAGE_PARAMS, PASSAGE_ROUNDS, PASSAGE_FEATURES, PASSAGE_SEED_WEIGHT).save(
+        out_dir / PASSAGE_MODEL, {**card, "groups": len(passages), "params": PASSAGE_PARAMS,
+                                  "rounds": PASSAGE_ROUNDS, "seed_weight": PASSAGE_SEED_WEIGHT})
     fit_answerability(x, y, (report["threshold"], report["threshold_other"])).save(
         out_dir / ANSWERABILITY_MODEL, {**card, "rows": len(y), "answerable_rows": int(y.sum()),
                                         "params": ANSWERABILITY_PARAMS, "rounds": ANSWERABILITY_ROUNDS})

@@ -90,3 +90,72 @@ def test_crafted_files_are_read_or_refused_quickly() -> None:
     with pytest.raises(DocumentError, match="tags"):
         extract_text(("<b>" * 600_000).encode(), "many.html")
     assert time.perf_counter() - t0 < 30  # seconds, not minutes (each took minutes before)
+
+
+BOMB_CHILD = """
+import sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from assistant.errors import DocumentError
+from assistant.readers import extract_text
+for path in sys.argv[1:]:
+    t0 = time.perf_counter()
+    try:
+        outcome = "read %d chars" % len(extract_text(Path(path).read_bytes(), Path(path).name))
+    except DocumentError as exc:
+        outcome = "refused"
+    print(Path(path).name, round(time.perf_counter() - t0, 2), outcome, flush=True)
+peak = [line for line in open("/proc/self/status") if line.startswith("VmHWM")][0].split()[1]  # this image only
+print("maxrss_mb", int(peak) // 1024)
+"""
+
+
+def _pdf_of(content: bytes, pages: int = 1) -> bytes:
+    """A minimal PDF of ``pages`` pages sharing one Flate-compressed content stream."""
+    kids = " ".join(f"{4 + n} 0 R" for n in range(pages))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream"]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 3 0 R /Resources << >> >>"] * pages
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_each_crafted_file_is_read_or_refused_within_10_s_and_500_mb(tmp_path: Path) -> None:
+    """Bombs of every kind the app reads, each in a fresh process: a PDF whose one page
+    inflates to 300 MB, a PDF of 5,000 pages, a .docx of 60k empty paragraphs and a zip bomb,
+    deep and wide HTML."""
+    import io
+    import subprocess
+    import sys
+    import zipfile
+    import zlib
+
+    packer = zlib.compressobj(9)
+    text = b"BT /F1 12 Tf 10 10 Td (" + b"A" * 1000 + b") Tj ET\n"
+    stream = b"".join(packer.compress(text * 1000) for _ in range(300)) + packer.flush()  # 300 MB inflated
+    files = {"inflate.pdf": _pdf_of(stream), "pages.pdf": _pdf_of(zlib.compress(b"BT ET"), 5_000),
+             "empty.docx": _docx_of("", 60_000), "deep.html": ("<div>" * 50_000 + "山西" + "</div>" * 50_000).encode(),
+             "wide.html": ("<b>" * 600_000).encode()}
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b"<" + b" " * 200_000_000 + b">")
+    files["zip.docx"] = bomb.getvalue()
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    root = str(Path(__file__).resolve().parent.parent)
+    for name in files:  # one process each: its peak memory is its own
+        run = subprocess.run([sys.executable, "-c", BOMB_CHILD.format(root=root), str(tmp_path / name)],
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr[-2000:]
+        lines = run.stdout.splitlines()
+        _, seconds, *_ = lines[0].split(" ")
+        assert float(seconds) < 10, lines[0]
+        assert int(lines[-1].split()[1]) < 500, (name, lines[-1])

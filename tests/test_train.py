@@ -10,6 +10,7 @@ from assistant.answerability import SIGNALS
 from assistant.candidates import FEATURES
 from assistant.evaluate import load_examples
 from assistant.ranker import Ranker, load_rankers
+from assistant.rerank import PASSAGE_FEATURES
 from assistant.train import collect, train
 
 TOWNS = ["太原", "大同", "阳泉", "长治", "晋城", "朔州", "忻州", "吕梁"]
@@ -49,5 +50,7 @@ def test_training_writes_models_that_load_with_their_cards(tmp_path: Path, hash_
     assert card["features"] == list(FEATURES) and card["trained_on"] == ["tiny.json"] and card["cross_validated"]
     assert isinstance(rankers.span, Ranker) and rankers.span.card["groups"] > 0
     assert rankers.answerability is not None and rankers.answerability.card["features"] == list(SIGNALS)
+    assert rankers.passage is not None and rankers.passage.card["features"] == list(PASSAGE_FEATURES)
+    assert set(tiny["retrieval_fused_order"]) == {"hit@1", "hit@3", "hit@5", "hit@10"}
     fresh = Assistant(tmp_path / "idx", embedder=hash_embedder, rankers=rankers)
     assert fresh.ask("太原市今年新建学校多少所？").found
