@@ -325,8 +325,8 @@ def _library_tab(assistant: Assistant, upload_dir: Path, stats: gr.Markdown, dem
         lib_sources = gr.HTML(elem_id="library-sources")
     with gr.Row(visible=writable):
         uploader = gr.File(file_count="multiple", label="上传 Upload (" + " ".join(SUPPORTED_SUFFIXES) + ")",
-                           file_types=list(SUPPORTED_SUFFIXES))
-        up_btn = gr.Button("添加到索引 Add to index", variant="primary")
+                           file_types=list(SUPPORTED_SUFFIXES), elem_id="lib-upload")
+        up_btn = gr.Button("添加到索引 Add to index", variant="primary", elem_id="lib-add")
         cancel_btn = gr.Button("取消上传 Cancel upload", elem_id="lib-cancel")
     up_status = gr.Markdown(elem_id="lib-status")
 

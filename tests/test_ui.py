@@ -385,6 +385,43 @@ def test_browser_remove_asks_first_and_the_file_stays_removed_after_a_restart(br
 
 
 @pytest.mark.slow
+def test_browser_uploads_say_what_each_file_became_and_cancel_stops_the_file_in_progress(
+        page, seeds_assistant: Assistant, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Two files added at once: the first is indexed and says its passage count; the second
+    is held mid-embedding, Cancel is pressed, and it is not stored."""
+    released = threading.Event()
+    embed = seeds_assistant.embedder.embed_passages
+
+    def slow_embed(texts):
+        if any("慢" in t for t in texts):
+            released.wait(timeout=120)
+        return embed(texts)
+
+    monkeypatch.setattr(seeds_assistant.embedder, "embed_passages", slow_embed)
+    quick, slow = tmp_path / "quick-b.txt", tmp_path / "slow-b.txt"
+    quick.write_text("## 滑雪场\n\n本报讯 朔州市今年新建滑雪场4座。(王五)\n", encoding="utf-8")
+    slow.write_text("## 慢车\n\n本报讯 大同市今年开通慢行绿道12条。(李四)\n", encoding="utf-8")
+    before = seeds_assistant.sources()
+    page.get_by_role("tab", name="文库 Library").click()
+    page.locator("#lib-upload input[type=file]").set_input_files([str(quick), str(slow)])
+    page.wait_for_function("document.querySelector('#lib-upload').innerText.includes('slow-b')")  # sent
+    page.locator("#lib-add").click()
+    try:
+        for _ in range(200):  # until the quick page is in and the slow one is held in its embedding
+            if "quick-b.txt" in seeds_assistant.sources():
+                break
+            page.wait_for_timeout(100)
+        page.locator("#lib-cancel").click()
+    finally:
+        released.set()
+    page.wait_for_function("document.querySelector('#lib-status').innerText.includes('Cancelled')", timeout=60_000)
+    status = page.locator("#lib-status").inner_text()
+    assert "Indexed quick-b.txt" in status and "passages" in status and "Cancelled slow-b.txt" in status
+    assert seeds_assistant.sources() == sorted(before + ["quick-b.txt"])
+    seeds_assistant.remove("quick-b.txt")
+
+
+@pytest.mark.slow
 @pytest.mark.browser
 def test_browser_a_source_opens_its_whole_article_and_the_answer_copies_as_markdown(page) -> None:
     _ask_in_chat(page, "山西2026年15件民生实事是什么", 1)
@@ -428,7 +465,7 @@ def test_logins_come_from_the_environment_or_a_file_never_the_command_line(tmp_p
 
 
 @pytest.mark.slow
-def test_a_read_only_app_offers_no_upload_or_remove(seeds_assistant: Assistant, tmp_path: Path) -> None:
+def test_a_read_only_app_offers_no_upload_or_remove(seeds_assistant: Assistant, tmp_path: Path, browser) -> None:
     from gradio_client import Client
 
     demo = build_demo(seeds_assistant, tmp_path / "uploads", writable=False)
@@ -436,6 +473,11 @@ def test_a_read_only_app_offers_no_upload_or_remove(seeds_assistant: Assistant, 
     try:
         endpoints = set(Client(url, verbose=False).view_api(print_info=False, return_format="dict")["named_endpoints"])
         assert "/ask" in endpoints and not {"/upload", "/remove"} & endpoints
+        tab = browser.new_page()
+        tab.goto(url)
+        tab.get_by_role("tab", name="文库 Library").click()
+        tab.locator("#lib-summarise").wait_for()  # the library is there, its changing controls are not
+        assert not tab.locator("#lib-upload").is_visible() and not tab.locator("#lib-remove").is_visible()
     finally:
         demo.close()
 
