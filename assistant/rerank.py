@@ -27,7 +27,7 @@ PASSAGE_FEATURES = ("fused", "fused_rank", "dense", "dense_rank", "bm25", "bm25_
 NO_SENTENCE = -10.0  # the sentence score of a hit without candidates
 NUMBER_KINDS = ("number", "date")
 NUMBER_TYPES = ("money", "year", "date", "number")
-DIGIT = re.compile(r"[0-9０-９]|[一二三四五六七八九十百千万亿]+[个项件名人元年月日次座条家所台辆]")
+DIGIT = re.compile(r"\d|[一二三四五六七八九十百千万亿]+[个项件名人元年月日次座条家所台辆]")  # in normalised text: full-width digits and most numerals are digits already
 
 
 def _ranks(values: Sequence[float]) -> list[int]:
