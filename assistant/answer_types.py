@@ -103,7 +103,7 @@ def has_type(kind: AnswerType | None, span: str) -> bool:
 
 
 def _is_entity(kind: str, span: str) -> bool:
-    from .question import pos_words
+    from .postag import pos_words
 
     if re.fullmatch(r"[\d\s.,%％]*\d[\d\s.,%％]*(?:万|亿)?[个名人件项次倍户元岁天年月日所家]?", span):
         return False  # a number is no name

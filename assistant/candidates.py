@@ -24,6 +24,7 @@ from .config import (
     SENTENCE_DENSE_PASSAGES,
     TOO_SHORT_CHARS,
 )
+from .postag import pos_words
 from .question import (
     ENTITY_TAGS,
     HOW,
@@ -35,7 +36,6 @@ from .question import (
     is_entity,
     longest_prefix_in,
     longest_suffix_in,
-    pos_words,
     typed_spans,
 )
 from .search import Hit

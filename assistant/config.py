@@ -46,7 +46,7 @@ MAX_SENTENCE_CHARS = 300  # a run-on "sentence" is cut at commas (or hard) at th
 
 # ----------------------------------------------------------------------------- index
 
-EXACT_VECTORS_MAX = 300_000  # float32 vectors in memory up to here; 8-bit quantised beyond (1M: ~0.4 GB)
+EXACT_VECTORS_MAX = 300_000  # float16 vectors in memory up to here; 8-bit quantised beyond (1M: ~0.4 GB)
 QUANTIZER_SAMPLE = 65_536  # vectors the 8-bit quantiser's ranges are taken from
 SMALL_SEGMENT_ROWS = 50_000  # vector segments smaller than this are merged…
 MERGE_SEGMENTS = 8  # …once there are this many of them
@@ -87,6 +87,8 @@ DENSE_CENTER = 0.8  # the absolute dense feature is (cosine - DENSE_CENTER) * DE
 DENSE_SCALE = 5.0
 SENTENCE_CACHE = 20_000  # sentence vectors kept for the dense feature
 NGRAM_CACHE = 50_000  # texts whose character bigrams are kept
+NORMALIZE_MEMO_SIZE = 20_000  # texts whose normalised form is kept (answering reads a sentence many times)
+NORMALIZE_MEMO_CHARS = 400  # …up to this length (a sentence; at most ~30 MB in all): longer ones anew
 
 # ----------------------------------------------------------------------------- short answers (learned span ranker)
 

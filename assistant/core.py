@@ -30,7 +30,8 @@ from .config import (
 from .embedding import Embedder, QueryCache, content_hash, load_embedder
 from .errors import DocumentError, QueryError
 from .ingest import IndexReport, Progress, copy_reembedded, index_files, no_progress, store_upload
-from .question import followup_topic, is_askable, pos_words, resolve_followup
+from .postag import pos_words
+from .question import followup_topic, is_askable, resolve_followup
 from .ranker import Rankers, load_rankers
 from .search import Hit, hybrid_search
 from .store import ArticleRecord, DocumentTexts, Scope, Store, block_key

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 from .answer_types import AnswerType, Language, expected_type, language
-from .config import FEATURE_TEXT_CHARS, FOLLOWUP_MAX_CHARS
+from .config import FOLLOWUP_MAX_CHARS
+from .postag import tagged
 from .text import CJK, normalize, tokenize
 
 Kind = Literal["number", "date", "place", "person", "org", "list", "other"]
@@ -159,14 +159,6 @@ def typed_spans(kind: str, text: str) -> list[re.Match[str]]:
     return []
 
 
-@lru_cache(maxsize=20000)
-def pos_words(text: str) -> tuple[tuple[str, str], ...]:
-    """jieba's words and part-of-speech tags of (the start of) a text, memoised."""
-    import jieba.posseg
-
-    return tuple((p.word, p.flag) for p in jieba.posseg.lcut(text[:FEATURE_TEXT_CHARS]))
-
-
 def is_entity(kind: str, word: str, flag: str) -> bool:
     """Whether a tagged word of two characters or more names an entity of ``kind``."""
     return len(word) >= 2 and flag.startswith(ENTITY_TAGS.get(kind, ("\0",)))
@@ -178,11 +170,9 @@ def entity_spans(kind: str, text: str) -> list[tuple[int, int, str]]:
     tags = ENTITY_TAGS.get(kind)
     if not tags:
         return []
-    import jieba.posseg
-
     out: list[tuple[int, int, str]] = []
     pos = 0
-    for word, flag in ((p.word, p.flag) for p in jieba.posseg.lcut(text)):
+    for word, flag in tagged(text):
         joined = out and out[-1][1] == pos - 1 and text[pos - 1] in "·•"
         if flag.startswith(tags) and (len(word) >= 2 or joined):
             if joined:

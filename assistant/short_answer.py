@@ -28,6 +28,7 @@ from .config import (
     SPAN_MAX_WORDS,
     SPAN_WORD_MAX_CHARS,
 )
+from .postag import tagged
 from .question import (
     HOW,
     KINDS,
@@ -253,12 +254,10 @@ def read(info: QuestionInfo, sentence: str) -> Reading:
 
 @lru_cache(maxsize=20000)
 def _tagged(text: str) -> tuple[tuple[int, int, str], ...]:
-    import jieba.posseg
-
     out, pos = [], 0
-    for p in jieba.posseg.lcut(text):
-        out.append((pos, pos + len(p.word), _pos_class(p.flag)))
-        pos += len(p.word)
+    for word, flag in tagged(text):
+        out.append((pos, pos + len(word), _pos_class(flag)))
+        pos += len(word)
     return tuple(out)
 
 

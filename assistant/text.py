@@ -19,7 +19,7 @@ import cn2an
 import jieba
 import opencc
 
-from .config import KEYWORDS_PER_ARTICLE, NGRAM_CACHE
+from .config import KEYWORDS_PER_ARTICLE, NGRAM_CACHE, NORMALIZE_MEMO_CHARS, NORMALIZE_MEMO_SIZE
 
 jieba.setLogLevel(60)
 
@@ -220,8 +220,20 @@ def normalize(text: str) -> str:
     """Normalise for matching: full/half width, traditional → simplified, numerals, case.
 
     ``十五件`` becomes ``15件`` so a question in words matches a page in digits.
-    The result is for matching only; citations always use the original text.
+    The result is for matching only; citations always use the original text. Answering reads
+    the same sentences and spans many times, so texts up to a sentence's length are memoised.
     """
+    if len(text) <= NORMALIZE_MEMO_CHARS:
+        return _normalize_memo(text)
+    return _normalize(text)
+
+
+@functools.lru_cache(maxsize=NORMALIZE_MEMO_SIZE)
+def _normalize_memo(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _t2s().convert(text)
     text = _CN_NUMBER.sub(_arabic, text)

@@ -93,7 +93,7 @@ def test_dense_search_matches_brute_force(open_store: OpenStore, tmp_path: Path)
     expected = [passages[i].text for i in np.argsort(-(vectors @ query))[:3]]
     ranked = store.dense_search(query, 3)
     assert texts(store, ranked) == expected
-    assert np.allclose([s for _, s in ranked], np.sort(vectors @ query)[::-1][:3], atol=1e-4)
+    assert np.allclose([s for _, s in ranked], np.sort(vectors @ query)[::-1][:3], atol=1e-3)  # float16 in memory
     in_b = store.dense_search(query, 10, Scope(sources=frozenset({"b.txt"})))
     assert sorted(texts(store, in_b)) == sorted(p.text for p in B.passages)
     store.close()
