@@ -157,16 +157,25 @@ def summarize_passages(passages: list[Passage], documents: Mapping[str, str],
     return _summary(title, chosen, documents)
 
 
+# A date in a topic says when, not what: every dated sentence of the archive shares "2026年", so
+# its character pairs ("20", "26", "6年") are no sign that a sentence is about the topic.
+DATE_GRAM = re.compile(r"\d+|\d[年月日号]")
+
+
 def summarize_topic(topic: str, hits: list[Hit], documents: Mapping[str, str],
                     settings: Settings = DEFAULT_SETTINGS,
                     embed: Callable[[list[str]], np.ndarray] | None = None,
                     query_vector: np.ndarray | None = None) -> Summary:
     """Extractive summary of a topic across files: relevant, diverse sentences (MMR over
-    relevance to the topic), grouped by article in ranking order, source order inside."""
+    relevance to the topic), grouped by article in ranking order, source order inside.
+
+    A sentence's relevance: its passage's fused score, the share of the topic's character
+    pairs it holds (pairs of a date aside, see :data:`DATE_GRAM`) and, given ``embed``, its
+    cosine to the topic; sentences below :data:`TOPIC_RELEVANCE_FLOOR` of the best are left out."""
     units: list[_Unit] = []
     rank_of: dict[tuple[str, int], int] = {}
     relevance: list[float] = []
-    topic_grams = char_ngrams(topic)
+    topic_grams = frozenset(g for g in char_ngrams(topic) if not DATE_GRAM.fullmatch(g)) or char_ngrams(topic)
     for rank, h in enumerate(hits):
         rank_of.setdefault((h.passage.source, h.passage.article_id), rank)
         for s in h.passage.sentences:

@@ -38,3 +38,16 @@ def test_topic_summary_is_relevant_and_cited(seeds_assistant: Assistant) -> None
     assert 2 <= len(summary.sentences) <= 8
     assert sum("教育" in s.text or "攻坚突破" in s.text for s in summary.sentences) >= len(summary.sentences) // 2
     assert summary.sentences[0].citation.source == "000_6fb74edb579e9116.txt"
+    # every sentence is about education: the year and province of the topic alone made a
+    # sentence on the congress's budget review the 8th
+    assert all("教育" in s.citation.article or any(w in s.text for w in ("教育", "教师", "学校"))
+               for s in summary.sentences), [s.text for s in summary.sentences]
+
+
+@pytest.mark.slow
+def test_a_dated_topic_is_summarised_from_its_own_article_not_from_news_of_the_same_year(
+        seeds_assistant: Assistant) -> None:
+    summary = seeds_assistant.summarize(query="山西2026年民生实事")
+    assert any(s.text.startswith("15件民生实事分别为") for s in summary.sentences)
+    assert all("民生" in s.citation.article or "民生" in s.text for s in summary.sentences), \
+        [s.text for s in summary.sentences]
