@@ -28,6 +28,7 @@ from .config import (
     ANSWER_POOL,
     CLAUSE_SENTENCE_MAX,
     CONTEXT_MIN_CHARS,
+    COUNTED_LIST_CONFIDENCE,
     DEFAULT_SETTINGS,
     LIST_CONTEXT_CHARS,
     LIST_COUNT_BONUS,
@@ -166,10 +167,22 @@ def build_answer(question: str, hits: list[Hit], evidence: Evidence, rankers: Ra
     reply = composed.reply
     p = rankers.answerability.probability(composed.signals) if rankers.answerability else float(reply is not None)
     threshold = rankers.answerability.threshold_for(composed.signals) if rankers.answerability else 0.5
+    if reply is not None and len(reply.items) in asked_counts(composed.info):
+        p = max(p, COUNTED_LIST_CONFIDENCE)
     if reply is None or p < threshold:
         return Answer(question, "", None, False, [], passages, message=NOT_FOUND, confidence=round(p, 3))
     return Answer(question, reply.text, reply.short, True, reply.citations, passages, items=reply.items,
                   confidence=round(p, 3))
+
+
+def asked_counts(info: QuestionInfo) -> set[int]:
+    """The numbers a question names ("15件民生实事", "the 15 livelihood projects").
+
+    An enumeration with exactly as many items as the question names answers it by its
+    structure; the answerability model learned from reading sets that hold no lists, and
+    in another language it has no shared words to go on, so such a list is found
+    (:data:`COUNTED_LIST_CONFIDENCE`)."""
+    return {int(n) for n in re.findall(r"\d+", normalize(info.text)) if len(n) <= 3}
 
 
 def reranked(composed: Composed, hits: list[Hit], evidence: Evidence, rankers: Rankers) -> list[Hit]:
@@ -329,7 +342,7 @@ def _best_list(best: Candidate, hits: list[Hit], paragraph_of: Callable[[Passage
     in one of the top three passages whose paragraph matches the question best (for a
     question in another language: is densely closest, with as many items as it asks for)."""
     options = []
-    counts = {int(n) for n in re.findall(r"\d+", normalize(info.text))}
+    counts = asked_counts(info)
     for rank, hit in enumerate([best.hit] + hits[:LIST_SOURCES]):
         para = paragraph_of(hit.passage)
         items = list_items([s for p in para for s in p.sentences])

@@ -111,6 +111,7 @@ LIST_SOURCES = 3  # besides the best sentence's paragraph, enumerations of the t
 LIST_CONTEXT_CHARS = 200  # of an enumeration's paragraph, compared with the question
 LIST_RANK_PENALTY = 0.02  # per rank of the passage the enumeration came from
 LIST_COUNT_BONUS = 0.1  # an enumeration with as many items as the question names ("the 15 projects")
+COUNTED_LIST_CONFIDENCE = 0.9  # …is found whatever the answerability model says (see answer.asked_counts)
 TABLE_HITS = 5  # a table row among the top hits can answer a superlative question
 CONFIDENCE_HITS = 3  # the top hits whose coverage and BM25 score the answerability decision reads
 

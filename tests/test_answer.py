@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import Evidence, build_answer, compose, list_items, table_answer, trimmed
+from assistant.answer import Evidence, asked_counts, build_answer, compose, list_items, table_answer, trimmed
 from assistant.answerability import LEXICAL_SIGNALS, SIGNALS
 from assistant.chunking import Passage, Sentence
 from assistant.citation import Citation
@@ -81,3 +81,9 @@ def test_a_long_answer_is_trimmed_to_the_clauses_that_answer_and_stays_cited() -
     cut, c = trimmed(analyse("全市今年新建学校多少所？"),
                      text, Citation("a.txt", "新闻", 1, 2, len(doc), text, 1.0))
     assert "新建学校12所" in cut and len(cut) <= 150 and doc[c.start:c.end] == cut == c.text
+
+
+def test_the_counts_a_question_names_are_read_in_words_digits_and_english_but_not_years() -> None:
+    assert asked_counts(analyse("山西2026年十五件民生实事是什么")) == {15}
+    assert asked_counts(analyse("What are the 15 livelihood projects Shanxi will carry out in 2026?")) == {15}
+    assert asked_counts(analyse("太原地铁什么时候开通？")) == set()

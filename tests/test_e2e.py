@@ -81,8 +81,6 @@ def test_questions_the_pages_cannot_answer_get_found_false(seeds_assistant: Assi
     assert ans.passages and ans.message  # the closest passages, offered as such
 
 
-@pytest.mark.xfail(strict=True, reason="#9 still open: the list is composed (15 items) but the answerability "
-                   "model scores it 0.17, under the English threshold 0.32, and says not found")
 def test_the_english_list_question_returns_all_fifteen_items(seeds_assistant: Assistant) -> None:
     ans = seeds_assistant.ask("What are the 15 livelihood projects Shanxi will carry out in 2026?")
     assert ans.found and len(ans.items) == 15 and ans.items[-1].startswith("十五是")
