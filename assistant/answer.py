@@ -343,7 +343,8 @@ def _best_list(best: Candidate, hits: list[Hit], paragraph_of: Callable[[Passage
     question in another language: is densely closest, with as many items as it asks for)."""
     options = []
     counts = asked_counts(info)
-    for rank, hit in enumerate([best.hit] + hits[:LIST_SOURCES]):
+    sources = LIST_SOURCES if info.lang == "zh" else ANSWER_POOL  # dense closeness decides, wherever it ranks
+    for rank, hit in enumerate([best.hit] + hits[:sources]):
         para = paragraph_of(hit.passage)
         items = list_items([s for p in para for s in p.sentences])
         if len(items) < LIST_MIN_ITEMS:

@@ -86,6 +86,8 @@ TOO_SHORT_CHARS = 8  # a sentence shorter than this is flagged as too short
 DENSE_CENTER = 0.8  # the absolute dense feature is (cosine - DENSE_CENTER) * DENSE_SCALE
 DENSE_SCALE = 5.0
 SENTENCE_CACHE = 20_000  # sentence vectors kept for the dense feature
+GLOSS_MAX_WORDS = 3  # the longest English phrase looked up in the dictionary ("mobile communication base")
+GLOSS_TRANSLATIONS = 1  # Chinese words kept per English phrase: the surest the index holds (chosen on the English training questions)
 NGRAM_CACHE = 50_000  # texts whose character bigrams are kept
 NORMALIZE_MEMO_SIZE = 20_000  # texts whose normalised form is kept (answering reads a sentence many times)
 NORMALIZE_MEMO_CHARS = 400  # …up to this length (a sentence; at most ~30 MB in all): longer ones anew
@@ -153,7 +155,7 @@ class Settings:
     top_k: int = 5
     candidates: int = 50
     dense_weight: float = 0.4
-    dense_weight_other: float = 0.9  # a question without Chinese: BM25 only breaks ties (numbers, names)
+    dense_weight_other: float = 0.3  # a question without Chinese: the dense ranking leads; BM25 reads the dictionary's words
     rrf_k: float = 1.0
     near_duplicate_jaccard: float = 0.8
     # answers

@@ -1,0 +1,33 @@
+import pytest
+
+from assistant import Assistant
+from assistant.glossary import glosses, translate
+
+
+def everything(word: str) -> bool:
+    return True
+
+
+def test_the_dictionary_reads_backwards_from_english_glosses() -> None:
+    table = glosses()
+    assert len(table) > 50_000
+    assert table["base station"][0] == "基站"
+    assert "学校" in table["school"] and "山西" in table["shanxi"]  # a name by its first word too
+
+
+def test_a_question_is_looked_up_longest_phrase_first_with_plurals_and_no_question_words() -> None:
+    words = translate("How many mobile communication base stations are there in Shanxi?", everything)
+    assert "基站" in words and "山西" in words
+    assert not {"多少", "几个"} & set(words)  # "how many" is how the question asks, not what about
+    assert translate("How many are there?", everything) == []
+
+
+def test_only_words_the_index_holds_are_kept() -> None:
+    held = {"基站", "山西"}
+    assert translate("How many base stations does Shanxi have?", held.__contains__) == ["基站", "山西"]
+
+
+@pytest.mark.slow
+def test_an_english_question_finds_its_number_through_the_pages_own_words(seeds_assistant: Assistant) -> None:
+    ans = seeds_assistant.ask("How many mobile communication base stations are there in Shanxi in total?")
+    assert ans.found and ans.short_answer == "32.9万个"
