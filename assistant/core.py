@@ -229,9 +229,10 @@ class Assistant:
         clock = clock or Clock()
         settings = self.settings
         tokens = tokenize(query)
-        if language(query) != "zh":  # the pages share no words with it: the dense ranking carries it,
-            settings = replace(settings, dense_weight=settings.dense_weight_other)  # the dictionary's words help
-            tokens += [t for word in translate(query, self._known_word) for t in tokenize(word) if t not in tokens]
+        if language(query) != "zh":  # the pages share no words with it: BM25 reads the dictionary's words
+            settings = replace(settings, dense_weight=settings.dense_weight_other)
+            words = translate(query, self._known_word)
+            tokens = list(dict.fromkeys(tokens + [t for word in words for t in tokenize(word)]))
         scope = (Scope(None if sources is None else frozenset(sources), article)
                  if sources is not None or article is not None else None)
         with clock.timing("embed"):
