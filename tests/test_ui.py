@@ -309,6 +309,17 @@ def test_browser_library_summarises_the_whole_file_into_its_own_sources(page) ->
     assert "—" in page.locator("#sources").inner_text()  # the chat's own panel is left alone
 
 
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_a_topic_summary_stays_on_its_topic(page) -> None:
+    page.get_by_label("摘要 Topic summary").check()
+    reply = _ask_in_chat(page, "2026年山西教育有哪些重点工作", 1)
+    page.wait_for_selector("#sources details", timeout=30_000)
+    articles = {d.inner_text().split("·")[1].strip() for d in page.locator("#sources summary").all()}
+    assert articles and all("教育" in a for a in articles), (reply, articles)
+    assert "大会还审查了" not in reply  # the congress's budget review shared only the year and the province
+
+
 FONT_BOX_JS = """
 () => {
   const canvas = document.createElement('canvas');
