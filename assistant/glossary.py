@@ -14,6 +14,7 @@ import gzip
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from .config import GLOSS_MAX_WORDS, GLOSS_TRANSLATIONS
@@ -94,7 +95,7 @@ def translate(question: str, known: Callable[[str], bool]) -> list[str]:
             found = [w for h in _forms(phrase[-1]) for w in table.get(" ".join(phrase[:-1] + [h]), ())]
             if not found:
                 continue
-            chosen = [w for w in dict.fromkeys(found) if known(w)][:GLOSS_TRANSLATIONS]
+            chosen = list(islice((w for w in dict.fromkeys(found) if known(w)), GLOSS_TRANSLATIONS))
             if chosen:
                 out += [w for w in chosen if w not in out]
                 i += n
