@@ -1,11 +1,10 @@
 """The short answer: which span of the answering sentence to highlight.
 
-:func:`short_answer` is the one place that decides it. For a question asking for a number,
-date, place, person or organisation, the span that lines up with the question word
-(:func:`aligned_span`) wins; otherwise the learned span ranker chooses among candidate spans
-(:func:`span_candidates`: clause windows, the parts after the question's left context and
-before its right context, runs of words, typed spans, the aligned span and the descriptive
-clause of :func:`clause_span`), each described by :data:`SPAN_FEATURES`. A sentence in
+:func:`short_answer` is the one place that decides it: the learned span ranker chooses among
+candidate spans (:func:`span_candidates`: clause windows, the parts after the question's left
+context and before its right context, runs of words, typed spans, the span that lines up with
+the question word (:func:`aligned_span`) and the descriptive clause of :func:`clause_span`),
+each described by :data:`SPAN_FEATURES`, among them how the question's wording surrounds it. A sentence in
 traditional script is read in simplified script, position for position (:func:`read`). Every short answer has the
 type the question asks for (:func:`assistant.answer_types.has_type`), or there is none.
 """
@@ -14,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,7 +32,6 @@ from .postag import tagged
 from .question import (
     HOW,
     KINDS,
-    TYPED_KINDS,
     UNIT,
     WHAT_IS,
     WHY,
@@ -46,13 +45,29 @@ from .question import (
 )
 from .text import CAUSE_CUE, CLAUSE, CLAUSE_BODY, EDGE_PUNCT, EDGE_WORDS, PLACE_CUE, normalize, simplified
 
+CONTEXT_WINDOWS = (3, 6, 12)  # characters either side of a span whose share of question characters is a feature
+MATCH_MAX_CHARS = 10  # how far the question's wording is followed out from a span
+BEFORE_MARKS = "是为于在由被以将把「“《（(：:，、^"  # the character before a span (^: the sentence start)…
+AFTER_MARKS = "的是了，。、」”》）)：:和与及等$"  # …and after it ($: the sentence end) that are features
+PAIRED_MARKS = ("“”", "‘’", "《》", "「」", "『』", "（）", "()", "【】")  # a span holds both of a pair or neither
+OPENING_MARKS = "".join(p[0] for p in PAIRED_MARKS)
+CLOSING_MARKS = "".join(p[1] for p in PAIRED_MARKS)
+VALUE_TYPES = frozenset({"number", "money", "date", "year"})
+VALUE_QUALIFIERS = re.compile(r"(?:约|近|达|共|合计|累计|超过|超|逾|左右|以上|以下|以内|多|余|前后|上下|至|到|[—\-~、和及与\s]|"
+                              r"[篇个名位项件次家所座条部台辆只张本种批场届期天岁倍秒分钟时内年月日号])*")  # and measure words
 POS_CLASSES = ("person", "place", "org", "proper", "noun", "number", "time", "verb", "adj", "other")
 SPAN_FEATURES = ("length", "clauses", "whole", "at_start", "at_end", "position", "question_share", "covers_question",
                  "context_around", "distance", "after_left", "before_right", "typed", "is_typed", "has_digit",
                  "pos_kind", "aligned", "clause_heuristic", "cause_cue", "place_cue",
                  *(f"kind_{k}" for k in KINDS), "ask_why", "ask_what_is", "ask_how", "words", "word_before_asked",
                  "word_after_asked", "clause_covers_question", *(f"first_{c}" for c in POS_CLASSES),
-                 *(f"last_{c}" for c in POS_CLASSES))
+                 *(f"last_{c}" for c in POS_CLASSES),
+                 *(f"{side}_share_{w}" for w in CONTEXT_WINDOWS for side in ("left", "right")),
+                 "ends_with_asked_noun", "ends_with_asked_char", "clause_part", "whole_clause", "clause_question_share",
+                 "question_length", "sentence_part", "left_match", "right_match", "left_match_skip", "right_match_skip",
+                 "both_sides_match", "pairs_in_question", *(f"before_U{ord(c):04X}" for c in BEFORE_MARKS),
+                 *(f"after_U{ord(c):04X}" for c in AFTER_MARKS), "list_marks", "commas", "aligned_f1", "described_f1",
+                 "holds_aligned", "inside_aligned")
 _STOP = re.compile(r"[，,。；;：:！？!?、（）()“”\"]")  # where an aligned span without right context ends
 _SENTENCE_TAIL = "。！？!?；; "
 _RATE = re.compile(r"率|占比|比重|比例|每")  # a number after these in its clause is a share or a rate
@@ -70,10 +85,9 @@ def short_answer(info: QuestionInfo, sentence: str, span_ranker: Scorer,
                  similarity: Callable[[list[str]], list[float]] | None = None) -> str | None:
     """The short answer in the best sentence, of the type the question asks for or None.
 
-    A Chinese question asking for a number, date, place, person or organisation gets the
-    span aligned with its question word when that span has the type asked for; otherwise the
-    span ranker chooses among the candidate spans of that type (any span, for an untyped
-    question). Traditional script is read in simplified script, position for position
+    For a Chinese question the span ranker chooses among the candidate spans of the type
+    asked for (any span, for an untyped question); the span aligned with the question word
+    is one of them, and being it is one of the features. Traditional script is read in simplified script, position for position
     (:func:`read`), and the span is copied from the sentence as written. A question in another
     language shares no words to align with: it gets the typed span whose clause is densely
     closest to it (``similarity``), and no short answer when it asks for no type.
@@ -81,15 +95,37 @@ def short_answer(info: QuestionInfo, sentence: str, span_ranker: Scorer,
     if info.lang != "zh":
         return _foreign_short_answer(info, sentence, similarity)
     r = read(info, sentence)
-    at = r.text.find(r.aligned) if r.aligned else -1
-    if at >= 0 and r.aligned and r.info.kind in TYPED_KINDS and has_type(r.info.expects, r.aligned):
-        return sentence[at:at + len(r.aligned)]
-    spans = [sp for sp in span_candidates(r) if has_type(r.info.expects, r.text[sp[0]:sp[1]])]
+    spans = answer_spans(r)
     if not spans:
         return None
     scores = span_ranker.score([span_features(r, sp) for sp in spans])
     s, e = spans[max(range(len(spans)), key=scores.__getitem__)]
     return sentence[s:e]
+
+
+def answer_spans(r: Reading) -> list[tuple[int, int]]:
+    """The candidate spans (:func:`span_candidates`) of the type the question asks for; for a
+    number, money, date or year, the value written in digits itself, with no more than the
+    words that qualify it (``约``, ``左右``, :data:`VALUE_QUALIFIERS`), not a clause that holds
+    it (when the sentence writes a value in digits)."""
+    kind = r.info.expects
+    spans = [sp for sp in span_candidates(r) if has_type(kind, r.text[sp[0]:sp[1]])]
+    values = _values(r.text)
+    if kind not in VALUE_TYPES or not values:
+        return spans
+    shaped = []
+    for s, e in spans:
+        covered = {i for vs, ve in values for i in range(max(s, vs), min(e, ve))}
+        rest = "".join(r.text[i] for i in range(s, e) if i not in covered)
+        if covered and VALUE_QUALIFIERS.fullmatch(rest):
+            shaped.append((s, e))
+    return shaped or spans
+
+
+def _values(text: str) -> list[tuple[int, int]]:
+    """Where the numbers with their units and the dates written in digits are."""
+    return [(m.start(), m.end()) for kind in ("number", "date") for m in typed_spans(kind, text)
+            if re.search(r"\d", m.group())]
 
 
 def typed_candidates(kind: AnswerType, sentence: str) -> list[tuple[int, int]]:
@@ -274,7 +310,8 @@ def span_candidates(r: Reading) -> list[tuple[int, int]]:
     :data:`~assistant.config.SPAN_MAX_CLAUSES` clauses, their parts after the question's left
     context and before its right context, runs of up to :data:`~assistant.config.SPAN_MAX_WORDS`
     words within a clause, typed spans (numbers, dates), and the spans that alignment and the
-    clause heuristic found."""
+    clause heuristic found. None cuts a number with its unit or a date written in digits, and
+    none holds half of a pair of quotation marks or brackets."""
     info, sentence = r.info, r.text
     spans: set[tuple[int, int]] = set()
     clauses = [(m.start(), m.end()) for m in CLAUSE_BODY.finditer(sentence)]
@@ -296,19 +333,42 @@ def span_candidates(r: Reading) -> list[tuple[int, int]]:
                 break
             spans.add((s, e))
     spans.update((m.start(), m.end()) for m in typed_spans(info.kind, sentence))
+    values = _values(sentence)
+    spans.update(values)
     for piece in (r.aligned, r.described):
         at = sentence.find(piece) if piece else -1
         if piece and at >= 0:
             spans.add((at, at + len(piece)))
     out = []
     for s, e in spans:
-        while s < e and sentence[s] in EDGE_PUNCT + EDGE_WORDS:
+        while s < e and sentence[s] in EDGE_PUNCT + EDGE_WORDS + OPENING_MARKS and not _closed(sentence, s, e):
             s += 1
-        while e > s and sentence[e - 1] in EDGE_PUNCT:
+        while e > s and sentence[e - 1] in EDGE_PUNCT + CLOSING_MARKS and not _opened(sentence, s, e):
             e -= 1
-        if e > s and sentence[s:e].strip():
+        if e > s and sentence[s:e].strip() and _whole(sentence, s, e, values):
             out.append((s, e))
     return sorted(set(out))
+
+
+def _closed(sentence: str, s: int, e: int) -> bool:
+    """Whether the span opens with a mark of a pair that it also closes."""
+    pair = next((p for p in PAIRED_MARKS if p[0] == sentence[s]), None)
+    return pair is not None and pair[1] in sentence[s + 1:e]
+
+
+def _opened(sentence: str, s: int, e: int) -> bool:
+    """Whether the span closes with a mark of a pair that it also opened."""
+    pair = next((p for p in PAIRED_MARKS if p[1] == sentence[e - 1]), None)
+    return pair is not None and pair[0] in sentence[s:e - 1]
+
+
+def _whole(sentence: str, s: int, e: int, values: list[tuple[int, int]]) -> bool:
+    """Whether a span cuts no number with its unit, no date (``60`` of ``60%``, ``29日`` of
+    ``1月29日``) and no quotation or bracket in half."""
+    if any(vs < e and s < ve and not (s <= vs and ve <= e) for vs, ve in values):
+        return False
+    text = sentence[s:e]
+    return all(text.count(pair[0]) == text.count(pair[1]) for pair in PAIRED_MARKS)
 
 
 def span_features(r: Reading, span: tuple[int, int]) -> list[float]:
@@ -361,7 +421,75 @@ def span_features(r: Reading, span: tuple[int, int]) -> list[float]:
         sum(1 for u in units if u in clause) / max(len(units), 1),
         *(1.0 if first == c else 0.0 for c in POS_CLASSES),
         *(1.0 if last == c else 0.0 for c in POS_CLASSES),
+        *_context_features(r, span, c_start, c_end),
     ]
+
+
+def _context_features(r: Reading, span: tuple[int, int], c_start: int, c_end: int) -> list[float]:
+    """How the question's wording surrounds a span: the share of question characters in
+    windows either side, how far the sentence follows the question's wording out from each
+    edge, the marks at the edges, and how the span sits in its clause and against the
+    aligned and descriptive spans."""
+    s, e = span
+    t, q = r.text, r.info.text
+    text = t[s:e]
+    chars = set(r.info.content)
+    head = r.info.right[:2]
+    left, right = _matched_before(t, s, q), _matched_after(t, e, q)
+    before, after = t[s - 1] if s > 0 else "^", t[e] if e < len(t) else "$"
+    return [
+        *(_share(piece, chars) for w in CONTEXT_WINDOWS for piece in (t[max(0, s - w):s], t[e:e + w])),
+        1.0 if head and (text.endswith(head) or t[e:e + 2] == head) else 0.0,
+        1.0 if head and text.endswith(head[0]) else 0.0,
+        (e - s) / max(c_end - c_start, 1),
+        1.0 if (s, e) == (c_start, c_end) else 0.0,
+        _share(t[c_start:c_end], chars),
+        math.log(1 + len(r.info.content)) / 4,
+        len(text) / max(len(t), 1),
+        left / MATCH_MAX_CHARS,
+        right / MATCH_MAX_CHARS,
+        _matched_before(t, s - 1, q) / MATCH_MAX_CHARS if s > 0 else 0.0,
+        _matched_after(t, e + 1, q) / MATCH_MAX_CHARS,
+        1.0 if left >= 2 and right >= 2 else 0.0,
+        sum(1 for i in range(s, e - 1) if t[i:i + 2] in q) / max(e - s - 1, 1),
+        *(1.0 if before == c else 0.0 for c in BEFORE_MARKS),
+        *(1.0 if after == c else 0.0 for c in AFTER_MARKS),
+        text.count("、") / 3,
+        (text.count("，") + text.count(",")) / 3,
+        _overlap(text, r.aligned),
+        _overlap(text, r.described),
+        1.0 if r.aligned and r.aligned in text else 0.0,
+        1.0 if r.aligned and text in r.aligned else 0.0,
+    ]
+
+
+def _share(piece: str, chars: set[str]) -> float:
+    norm = normalize(piece)
+    return sum(1 for ch in norm if ch in chars) / max(len(norm), 1)
+
+
+def _matched_before(text: str, at: int, question: str) -> int:
+    """How many characters before ``at`` the question also says, as one run."""
+    k = 0
+    while k < MATCH_MAX_CHARS and at - k - 1 >= 0 and text[at - k - 1:at] in question:
+        k += 1
+    return k
+
+
+def _matched_after(text: str, at: int, question: str) -> int:
+    """How many characters from ``at`` on the question also says, as one run."""
+    k = 0
+    while k < MATCH_MAX_CHARS and at + k + 1 <= len(text) and text[at:at + k + 1] in question:
+        k += 1
+    return k
+
+
+def _overlap(text: str, other: str | None) -> float:
+    """Character F1 of two spans (0 without the other)."""
+    if not other:
+        return 0.0
+    common = sum((Counter(text) & Counter(other)).values())
+    return 2 * common / (len(text) + len(other)) if common else 0.0
 
 
 def _in_question(info: QuestionInfo, word: str) -> bool:

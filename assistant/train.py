@@ -6,8 +6,8 @@ SQuAD-format sets, measure them honestly, and write them with their JSON cards.
   :data:`AUGMENT_EVERY`-th question is also learned from with its word-overlap features
   (:data:`~assistant.candidates.LEXICAL`) zeroed, so the ranker knows questions in another
   language, which share no words with the pages.
-* Span ranker: LambdaRank over the candidate short answers of the sentences holding a gold
-  answer, graded by character F1 with the gold.
+* Span ranker: LambdaRank over the candidate short answers (of the type asked for) of the
+  sentences holding a gold answer, graded by character F1 with the gold.
 * Passage ranker: LambdaRank over each question's retrieved passages (features from the
   retrieval scores and the out-of-fold sentence ranker's scores of their candidates, see
   :mod:`assistant.rerank`), graded by :func:`passage_grade`; every set teaches it, the seed
@@ -49,7 +49,7 @@ from .question import analyse
 from .ranker import PASSAGE_MODEL, SENTENCE_MODEL, SPAN_MODEL, Answerability, Ranker, Rankers, relative, relative_names
 from .rerank import PASSAGE_FEATURES, passage_features
 from .search import Hit
-from .short_answer import SPAN_FEATURES, read, span_candidates, span_features
+from .short_answer import SPAN_FEATURES, answer_spans, read, span_features
 
 Rows = list[tuple[str, np.ndarray, np.ndarray]]  # (group: the question's article, features, labels)
 COMMON = {"learning_rate": 0.02, "num_leaves": 7, "min_data_in_leaf": 20, "lambda_l2": 1.0, "feature_fraction": 0.8,
@@ -185,7 +185,9 @@ def _span_rows(e: Example, hits: list[Hit], golds: list[str]) -> Rows:
                 continue
             seen.add(s.text)
             reading = read(info, s.text)
-            spans = span_candidates(reading)
+            spans = answer_spans(reading)
+            if not spans:
+                continue
             x = np.array([span_features(reading, sp) for sp in spans])
             y = np.array([round(10 * max(f1_score(s.text[a:b], g) for g in golds)) for a, b in spans], dtype=float)
             if y.any():

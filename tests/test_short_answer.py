@@ -35,7 +35,24 @@ def test_span_candidates_are_clean_pieces_of_the_sentence() -> None:
     assert all(t and t[0] not in "，。、" and t[-1] not in "，。、" for t in texts)
 
 
-def test_typed_questions_take_the_aligned_span_others_the_learned_choice(rankers: Rankers) -> None:
+def test_span_candidates_cut_no_value_and_no_quotation_in_half() -> None:
+    sentence = "1月29日召开的会议提出，优质高中招生指标的60%分配到区域内初中学校，该船名为「吉顺轮」。"
+    texts = [sentence[s:e] for s, e in span_candidates(read(analyse("会议提出了什么？"), sentence))]
+    assert {"60%", "1月29日", "吉顺轮", "「吉顺轮」"} <= set(texts)
+    assert not {"60", "29日", "1月29", "「吉顺轮", "吉顺轮」"} & set(texts)
+    assert all(t.count("「") == t.count("」") for t in texts)
+
+
+def test_value_questions_get_the_value_not_the_clause_around_it(rankers: Rankers) -> None:
+    sentence = "本报讯2月2日，省十四届人大五次会议在太原开幕。此次药品集采采购周期为2026年1月31日至2027年12月31日。"
+    assert short_answer(analyse("省十四届人大五次会议什么时候开幕？"), sentence, rankers.span) == "2月2日"
+    assert short_answer(analyse("这次药品集采的采购周期是什么时候？"), sentence,
+                        rankers.span) == "2026年1月31日至2027年12月31日"
+    share = "全省优质普通高中招生指标的60%分配到区域内初中学校。"
+    assert short_answer(analyse("优质高中招生指标的多少比例分配到区域内初中？"), share, rankers.span) == "60%"
+
+
+def test_typed_questions_get_a_typed_span_others_the_learned_choice(rankers: Rankers) -> None:
     sentence = "本次导游大赛决赛参赛名额共120名，其中我市参赛名额20名。"
     assert short_answer(analyse("导游大赛决赛参赛名额共多少名？"), sentence, rankers.span) == "120名"
     described = "魏氏著有《魏夫人集》，词作多写闺情及吟咏景物，善于化用唐人诗句。"
