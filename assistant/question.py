@@ -18,7 +18,7 @@ from typing import Literal
 from .answer_types import AnswerType, Language, expected_type, language
 from .config import FOLLOWUP_MAX_CHARS
 from .postag import tagged
-from .text import CJK, normalize, tokenize
+from .text import CJK, normalize, simplified, tokenize
 
 Kind = Literal["number", "date", "place", "person", "org", "list", "other"]
 KINDS: tuple[Kind, ...] = ("number", "date", "place", "person", "org", "list", "other")
@@ -58,8 +58,9 @@ class QuestionInfo:
 
 
 def analyse(question: str) -> QuestionInfo:
-    """Find the question word, the text around it and the expected answer type."""
-    q = re.sub(r"[？?！!。.\s]+$", "", question.strip())
+    """Find the question word, the text around it and the expected answer type, in the
+    question's simplified script (誰 is 谁, 哪裡 is 哪里: the pages are matched that way)."""
+    q = re.sub(r"[？?！!。.\s]+$", "", simplified(question.strip()))
     q = re.sub(r"(呢|吗|啊)$", "", q)
     wh, pos = "", -1
     for w in WH_WORDS:

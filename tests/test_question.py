@@ -12,6 +12,15 @@ def test_question_types() -> None:
     assert analyse("How many 5G base stations are there?").kind == "number"
 
 
+def test_a_question_in_traditional_script_is_read_like_its_simplified_form() -> None:
+    for traditional, simplified_q in [("誰是第一位登上月球的人？", "谁是第一位登上月球的人？"),
+                                      ("該公司位於哪裡？", "该公司位于哪里？"),
+                                      ("這座城市有多少人口？", "这座城市有多少人口？")]:
+        a, b = analyse(traditional), analyse(simplified_q)
+        assert (a.wh, a.kind, a.expects, a.left, a.right) == (b.wh, b.kind, b.expects, b.left, b.right)
+    assert analyse("誰是第一位登上月球的人？").kind == "person" and analyse("該公司位於哪裡？").kind == "place"
+
+
 def test_ordinal_values() -> None:
     assert [ordinal_value(t) for t in ("三", "十", "十五", "二十", "二十三", "7", "两")] == [3, 10, 15, 20, 23, 7, 0]
 
