@@ -167,14 +167,15 @@ def is_entity(kind: str, word: str, flag: str) -> bool:
 
 def entity_spans(kind: str, text: str) -> list[tuple[int, int, str]]:
     """Named people, places or organisations (by ``kind``) in ``text``: (start, end, words);
-    transliterated names joined at ``·`` (瓦西里·谢苗诺维奇) count as one."""
+    transliterated names joined at ``·`` (瓦西里·谢苗诺维奇) count as one, and so do place names
+    written one inside the next with nothing between them (四川绵阳, 山西省太原市)."""
     tags = ENTITY_TAGS.get(kind)
     if not tags:
         return []
     out: list[tuple[int, int, str]] = []
     pos = 0
     for word, flag in tagged(text):
-        joined = out and out[-1][1] == pos - 1 and text[pos - 1] in "·•"
+        joined = out and (out[-1][1] == pos - 1 and text[pos - 1] in "·•" or kind == "place" and out[-1][1] == pos)
         if flag.startswith(tags) and (len(word) >= 2 or joined):
             if joined:
                 out[-1] = (out[-1][0], pos + len(word), text[out[-1][0]:pos + len(word)])

@@ -71,6 +71,11 @@ SPAN_FEATURES = ("length", "clauses", "whole", "at_start", "at_end", "position",
 _STOP = re.compile(r"[，,。；;：:！？!?、（）()“”\"]")  # where an aligned span without right context ends
 _SENTENCE_TAIL = "。！？!?；; "
 _RATE = re.compile(r"率|占比|比重|比例|每")  # a number after these in its clause is a share or a rate
+# a newspaper's dateline and bylines (本报讯, （记者丁亚琴）, 本报记者 王强 摄) say who wrote the story, not what
+# it reports: no short answer comes from them unless the question asks about its reporter
+CREDITS = re.compile(r"本报讯|[（(](?:本报)?(?:记者|通讯员)[^）)]{0,30}[）)]|"
+                     r"(?:本报)?(?:记者|通讯员)[ \u3000]*[\u4e00-\u9fff]{2,4}(?=[ \u3000]*摄|[）)])")
+_ASKS_CREDITS = re.compile(r"记者|通讯员|本报|报道|reporter|journalist|wrote|report", re.I)
 
 
 class Scorer(Protocol):
@@ -147,7 +152,7 @@ def _foreign_short_answer(info: QuestionInfo, sentence: str,
                           similarity: Callable[[list[str]], list[float]] | None) -> str | None:
     if info.expects is None:
         return None
-    spans = typed_candidates(info.expects, sentence)
+    spans = _outside_credits(info, sentence, typed_candidates(info.expects, sentence))
     clauses = [next((m for m in CLAUSE.finditer(sentence) if m.start() <= s < m.end()), None) for s, _ in spans]
     if re.search(r"\bhow many\b", info.text, re.I) and not re.search(r"percent|rate|share|proportion|ratio|per\b",
                                                                      info.text, re.I):
@@ -310,8 +315,9 @@ def span_candidates(r: Reading) -> list[tuple[int, int]]:
     :data:`~assistant.config.SPAN_MAX_CLAUSES` clauses, their parts after the question's left
     context and before its right context, runs of up to :data:`~assistant.config.SPAN_MAX_WORDS`
     words within a clause, typed spans (numbers, dates), and the spans that alignment and the
-    clause heuristic found. None cuts a number with its unit or a date written in digits, and
-    none holds half of a pair of quotation marks or brackets."""
+    clause heuristic found. None cuts a number with its unit or a date written in digits, none
+    holds half of a pair of quotation marks or brackets, and none holds a part of the story's
+    dateline or byline (:data:`CREDITS`) unless the question asks about its reporter."""
     info, sentence = r.info, r.text
     spans: set[tuple[int, int]] = set()
     clauses = [(m.start(), m.end()) for m in CLAUSE_BODY.finditer(sentence)]
@@ -347,7 +353,15 @@ def span_candidates(r: Reading) -> list[tuple[int, int]]:
             e -= 1
         if e > s and sentence[s:e].strip() and _whole(sentence, s, e, values):
             out.append((s, e))
-    return sorted(set(out))
+    return _outside_credits(info, sentence, sorted(set(out)))
+
+
+def _outside_credits(info: QuestionInfo, sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans that hold no part of the sentence's dateline or byline (:data:`CREDITS`)."""
+    credits = [(m.start(), m.end()) for m in CREDITS.finditer(sentence)]
+    if not credits or _ASKS_CREDITS.search(info.text):
+        return spans
+    return [(s, e) for s, e in spans if not any(s < ce and cs < e for cs, ce in credits)]
 
 
 def _closed(sentence: str, s: int, e: int) -> bool:

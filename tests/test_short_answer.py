@@ -84,3 +84,21 @@ def test_english_how_many_wants_a_count_not_a_rate_or_a_year(rankers: Rankers) -
         return [0.9 if "普及率" in t else 0.8 if "2023" in t else 0.5 for t in texts]
 
     assert short_answer(info, sentence, rankers.span, prefers_the_rate) == "4261.7万户"
+
+
+def test_a_dateline_or_byline_is_never_the_short_answer(rankers: Rankers) -> None:
+    lead = "本报讯（记者丁亚琴）2月9日，全省教育系统将深入实施“十大战略工程”，全力实现“六大攻坚突破”。"
+    for question in ("2026年山西教育要全力实现什么？", "谁提出全省教育系统要实施十大战略工程？"):
+        span = short_answer(analyse(question), lead, rankers.span)
+        assert span is None or not any(w in span for w in ("本报讯", "丁亚琴", "记者"))
+    assert short_answer(analyse("哪天全省教育系统提出实施“十大战略工程”？"), lead, rankers.span) == "2月9日"
+    texts = [lead[s:e] for s, e in span_candidates(read(analyse("这篇报道的记者是谁？"), lead))]
+    assert "丁亚琴" in texts  # unless the question asks who reported it
+
+
+def test_a_place_written_inside_a_larger_one_is_one_answer(rankers: Rankers) -> None:
+    sentence = "由国家国防科工局主办的第五届国防科技工业青年“建言献策”征文比赛在四川绵阳圆满落幕。"
+    info = analyse("第五届国防科技工业青年“建言献策”征文比赛在哪里落幕？")
+    assert aligned_span(info, sentence) == "四川绵阳"
+    english = analyse("Where did the fifth youth essay contest of the defence science industry end?")
+    assert short_answer(english, sentence, rankers.span) == "四川绵阳"
