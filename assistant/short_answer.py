@@ -50,6 +50,7 @@ MATCH_MAX_CHARS = 10  # how far the question's wording is followed out from a sp
 BEFORE_MARKS = "是为于在由被以将把「“《（(：:，、^"  # the character before a span (^: the sentence start)…
 AFTER_MARKS = "的是了，。、」”》）)：:和与及等$"  # …and after it ($: the sentence end) that are features
 PAIRED_MARKS = ("“”", "‘’", "《》", "「」", "『』", "（）", "()", "【】")  # a span holds both of a pair or neither
+QUOTATION_MARKS = ("“”", "‘’", "《》", "「」", "『』")
 OPENING_MARKS = "".join(p[0] for p in PAIRED_MARKS)
 CLOSING_MARKS = "".join(p[1] for p in PAIRED_MARKS)
 VALUE_TYPES = frozenset({"number", "money", "date", "year"})
@@ -179,7 +180,7 @@ def _gap(info: QuestionInfo, sentence: str, a_end: int) -> tuple[int, int] | Non
         r = longest_prefix_in(info.right, sentence, a_end) if info.right else -1
         if 0 < r - a_end <= ALIGNED_GAP_MAX_CHARS:
             return a_end, r
-        stop = _STOP.search(sentence, a_end)
+        stop = _STOP.search(sentence, _after_quotation(sentence, a_end))
         end = stop.start() if stop else len(sentence)
         return (a_end, end) if 0 < end - a_end <= ALIGNED_SPAN_MAX_CHARS else None
     if info.right:
@@ -190,6 +191,14 @@ def _gap(info: QuestionInfo, sentence: str, a_end: int) -> tuple[int, int] | Non
             if 0 < r - begin <= ALIGNED_SPAN_MAX_CHARS:
                 return begin, r
     return None
+
+
+def _after_quotation(sentence: str, at: int) -> int:
+    """Past the quotation that opens at ``at`` (“六大攻坚突破”, 《…》), or ``at`` itself; a bracket
+    is an aside (a name's dates, another name), not what the question asks for."""
+    pair = next((p for p in QUOTATION_MARKS if sentence[at:at + 1] == p[0]), None)
+    close = sentence.find(pair[1], at + 1) if pair else -1
+    return close + 1 if close > 0 else at
 
 
 def aligned_span(info: QuestionInfo, sentence: str) -> str | None:

@@ -22,6 +22,15 @@ def test_aligned_spans_by_position_and_type() -> None:
     assert aligned_span(analyse("谁建议支持大同建设先进制造业集聚地？"), "") is None
 
 
+def test_a_quotation_right_after_the_question_context_is_the_aligned_span(rankers: Rankers) -> None:
+    sentence = "今年，全省教育系统将深入实施“十大战略工程”，全力实现“六大攻坚突破”。"
+    info = analyse("2026年山西教育要全力实现什么？")
+    assert aligned_span(info, sentence) == "“六大攻坚突破”"
+    assert short_answer(info, sentence, rankers.span) == "“六大攻坚突破”"
+    aside = "阵内智则（1974年2月22日－），日本喜剧演员及主持人。"  # a bracket after a name is an aside
+    assert aligned_span(analyse("阵内智则是哪个国家的演员？"), aside) == "日本"
+
+
 def test_descriptive_clause() -> None:
     assert clause_span(analyse("魏玩的词作大多写什么内容？"),
                        "魏氏著有《魏夫人集》，词作多写闺情及吟咏景物，善于化用唐人诗句。").startswith("闺情及吟咏景物")
