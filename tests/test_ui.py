@@ -263,6 +263,15 @@ def test_browser_asks_and_shows_fifteen_items_with_sources(page, tmp_path: Path)
 
 @pytest.mark.slow
 @pytest.mark.browser
+def test_browser_the_highlighted_short_answer_is_what_was_asked_not_the_dateline(page) -> None:
+    reply = _ask_in_chat(page, "2026年山西教育要全力实现什么？", 1)
+    assert "本报讯" in reply  # the answering sentence opens with the dateline…
+    short = page.locator("#chatbot [data-testid='bot'] p", has_text="简答").locator("mark").inner_text()
+    assert short == "“六大攻坚突破”"  # …but the highlight is what the question asks for
+
+
+@pytest.mark.slow
+@pytest.mark.browser
 def test_browser_not_found_shows_closest_passages_unlike_citations(page) -> None:
     reply = _ask_in_chat(page, "山西去年的煤炭产量是多少吨？", 1)
     assert "未找到答案" in reply and "[1]" not in reply
