@@ -153,18 +153,19 @@ def _foreign_short_answer(info: QuestionInfo, sentence: str,
                           similarity: Callable[[list[str]], list[float]] | None) -> str | None:
     if info.expects is None:
         return None
-    spans = _outside_credits(info, sentence, typed_candidates(info.expects, sentence))
-    clauses = [next((m for m in CLAUSE.finditer(sentence) if m.start() <= s < m.end()), None) for s, _ in spans]
+    text = simplified(sentence)  # read in simplified script, position for position, as :func:`read` does
+    spans = _outside_credits(info, text, typed_candidates(info.expects, text))
+    clauses = [next((m for m in CLAUSE.finditer(text) if m.start() <= s < m.end()), None) for s, _ in spans]
     if re.search(r"\bhow many\b", info.text, re.I) and not re.search(r"percent|rate|share|proportion|ratio|per\b",
                                                                      info.text, re.I):
         timed = re.search(r"\bhow many (?:years|months|weeks|days|hours|minutes|seconds)\b", info.text, re.I)
         counts = [(sp, c) for sp, c in zip(spans, clauses)  # a count, not a share, a rate or a time
-                  if not re.search("[%％]$", sentence[sp[0]:sp[1]])
-                  and not (c and _RATE.search(sentence[c.start():sp[0]]))
-                  and (timed or not re.search(r"(?:[年月日天周岁]|小时|分钟|秒)$", sentence[sp[0]:sp[1]]))]
+                  if not re.search("[%％]$", text[sp[0]:sp[1]])
+                  and not (c and _RATE.search(text[c.start():sp[0]]))
+                  and (timed or not re.search(r"(?:[年月日天周岁]|小时|分钟|秒)$", text[sp[0]:sp[1]]))]
         spans, clauses = [sp for sp, _ in counts], [c for _, c in counts]
     if len(spans) > 1 and similarity is not None:
-        scores = similarity([c.group() if c else sentence for c in clauses])
+        scores = similarity([sentence[c.start():c.end()] if c else sentence for c in clauses])
         spans = [spans[max(range(len(spans)), key=scores.__getitem__)]]
     return sentence[spans[0][0]:spans[0][1]].strip() if spans else None
 
@@ -366,7 +367,8 @@ def span_candidates(r: Reading) -> list[tuple[int, int]]:
 
 
 def _outside_credits(info: QuestionInfo, sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The spans that hold no part of the sentence's dateline or byline (:data:`CREDITS`)."""
+    """The spans that hold no part of the sentence's dateline or byline (:data:`CREDITS`); the
+    sentence is in simplified script."""
     credits = [(m.start(), m.end()) for m in CREDITS.finditer(sentence)]
     if not credits or _ASKS_CREDITS.search(info.text):
         return spans

@@ -103,6 +103,9 @@ def test_a_dateline_or_byline_is_never_the_short_answer(rankers: Rankers) -> Non
     assert short_answer(analyse("哪天全省教育系统提出实施“十大战略工程”？"), lead, rankers.span) == "2月9日"
     texts = [lead[s:e] for s, e in span_candidates(read(analyse("这篇报道的记者是谁？"), lead))]
     assert "丁亚琴" in texts  # unless the question asks who reported it
+    traditional = "本報訊（記者王小明）2月9日，陳建國當選為協會會長。"
+    assert short_answer(analyse("Who was elected president of the association?"), traditional,
+                        rankers.span) == "陳建國"
 
 
 def test_a_place_written_inside_a_larger_one_is_one_answer(rankers: Rankers) -> None:
