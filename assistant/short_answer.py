@@ -28,6 +28,7 @@ from .config import (
     SPAN_MAX_WORDS,
     SPAN_WORD_MAX_CHARS,
 )
+from .glossary import translate
 from .postag import tagged
 from .question import (
     HOW,
@@ -53,6 +54,7 @@ QUOTATION_MARKS = ("“”", "‘’", "《》", "「」", "『』")
 PAIRED_MARKS = (*QUOTATION_MARKS, "（）", "()", "【】")  # a span holds both of a pair or neither
 OPENING_MARKS = "".join(p[0] for p in PAIRED_MARKS)
 CLOSING_MARKS = "".join(p[1] for p in PAIRED_MARKS)
+ADMIN_SUFFIXES = "省市县区"  # 山西省 and 山西 name one place
 VALUE_TYPES = frozenset({"number", "money", "date", "year"})
 VALUE_QUALIFIERS = re.compile(r"(?:约|近|达|共|合计|累计|超过|超|逾|左右|以上|以下|以内|多|余|前后|上下|至|到|[—\-~、和及与\s]|"
                               r"[篇个名位项件次家所座条部台辆只张本种批场届期天岁倍秒分钟时内年月日号])*")  # and measure words
@@ -154,7 +156,7 @@ def _foreign_short_answer(info: QuestionInfo, sentence: str,
     if info.expects is None:
         return None
     text = simplified(sentence)  # read in simplified script, position for position, as :func:`read` does
-    spans = _outside_credits(info, text, typed_candidates(info.expects, text))
+    spans = _not_asked(info, text, _outside_credits(info, text, typed_candidates(info.expects, text)))
     clauses = [next((m for m in CLAUSE.finditer(text) if m.start() <= s < m.end()), None) for s, _ in spans]
     if re.search(r"\bhow many\b", info.text, re.I) and not re.search(r"percent|rate|share|proportion|ratio|per\b",
                                                                      info.text, re.I):
@@ -373,6 +375,21 @@ def _outside_credits(info: QuestionInfo, sentence: str, spans: list[tuple[int, i
     if not credits or _ASKS_CREDITS.search(info.text):
         return spans
     return [(s, e) for s, e in spans if not any(s < ce and cs < e for cs, ce in credits)]
+
+
+def _not_asked(info: QuestionInfo, sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans that are not what a question in another language already names: the
+    dictionary's words for its phrases (:func:`assistant.glossary.translate`) that the
+    sentence holds ("Shanxi" → 山西省 is where the question is about, not its answer). All
+    of them, if every span is named."""
+    named = set(translate(info.text, lambda word: word in sentence))
+    kept = [(s, e) for s, e in spans if _bare(sentence[s:e].strip()) not in {_bare(w) for w in named}]
+    return kept or spans
+
+
+def _bare(name: str) -> str:
+    """A place name without its administrative suffix (山西省 → 山西)."""
+    return name[:-1] if len(name) > 2 and name[-1] in ADMIN_SUFFIXES else name
 
 
 def _closed(sentence: str, s: int, e: int) -> bool:

@@ -114,3 +114,11 @@ def test_a_place_written_inside_a_larger_one_is_one_answer(rankers: Rankers) -> 
     assert aligned_span(info, sentence) == "四川绵阳"
     english = analyse("Where did the fifth youth essay contest of the defence science industry end?")
     assert short_answer(english, sentence, rankers.span) == "四川绵阳"
+
+
+def test_an_english_question_is_not_answered_with_a_place_it_names(rankers: Rankers) -> None:
+    sentence = "11月29日，山西省教育大会在太原召开。"
+    info = analyse("Where was the Shanxi provincial education conference held?")
+    assert short_answer(info, sentence, rankers.span) == "太原"
+    alone = "山西省教育大会召开。"  # the only place there is: still the short answer
+    assert short_answer(info, alone, rankers.span) == "山西省"
