@@ -375,7 +375,7 @@ def sentence_reply(info: QuestionInfo, q_info: QuestionInfo, ranked: list[Candid
              else _with_context(best))
     short = short_answer(info, best.sentence.text, rankers.span, evidence.similarity)
     second = _second(best, parts, ranked) if settings.answer_max_sentences > 1 and best.width == 1 else None
-    if short is None and info.lang != "zh" and info.expects:  # no words to align: the typed span may sit beside
+    if short is None and info.expects:  # the typed span may sit in the sentence beside (the year before 不久，…)
         others = [s.text for s in parts if s.text != best.sentence.text] + ([second.sentence.text] if second else [])
         short = next((found for text in others if (found := short_answer(info, text, rankers.span,
                                                                           evidence.similarity))), None)

@@ -2,10 +2,21 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import Evidence, asked_counts, build_answer, compose, list_items, table_answer, trimmed
+from assistant.answer import (
+    Evidence,
+    asked_counts,
+    build_answer,
+    compose,
+    list_items,
+    sentence_reply,
+    table_answer,
+    trimmed,
+)
 from assistant.answerability import LEXICAL_SIGNALS, SIGNALS
+from assistant.candidates import Candidate
 from assistant.chunking import Passage, Sentence
 from assistant.citation import Citation
+from assistant.config import DEFAULT_SETTINGS
 from assistant.question import analyse
 from assistant.ranker import Rankers, load_rankers
 from assistant.search import Hit
@@ -87,3 +98,15 @@ def test_the_counts_a_question_names_are_read_in_words_digits_and_english_but_no
     assert asked_counts(analyse("山西2026年十五件民生实事是什么")) == {15}
     assert asked_counts(analyse("What are the 15 livelihood projects Shanxi will carry out in 2026?")) == {15}
     assert asked_counts(analyse("太原地铁什么时候开通？")) == set()
+
+
+def test_a_year_asked_for_is_the_short_answer_though_it_sits_in_the_answers_other_sentence(rankers: Rankers) -> None:
+    doc = "尼普可夫早在1884年就申请了机械式电视系统的专利。不久，一台叫作“电视望远镜”的仪器问世了。"
+    cut = doc.index("。") + 1
+    first, second = Sentence(doc[:cut], 0, cut), Sentence(doc[cut:], cut, len(doc))
+    p = Passage("p0", "a.txt", "电视", 0, 1, 0, len(doc), doc, sentences=[first, second])
+    hit = Hit(p, 1.0, 0.9, 5.0)
+    ranked = [Candidate(0, hit, 1, second, 1, score=2.0), Candidate(0, hit, 0, first, 1, score=1.9)]
+    info = analyse("“电视望远镜”的仪器在哪一年诞生？")
+    reply = sentence_reply(info, info, ranked, Evidence({"a.txt": doc}), rankers, DEFAULT_SETTINGS)
+    assert reply.text == doc and reply.short == "1884年"  # the best sentence names no year: the one beside it does
