@@ -2,8 +2,9 @@
 
 :func:`expected_type` reads the question (Chinese or English): a 多少钱 question asks for
 money, 哪一年 for a year, 谁 for a person. :func:`has_type` checks a candidate span: numbers,
-money, years and dates by pattern; people, places and organisations by jieba's tags or the
-suffixes their names end in. :func:`language` tells Chinese questions from the rest.
+money, years and dates by pattern (a numeral in words counts where jieba tags it a numeral;
+a day is no count); people, places and organisations by jieba's tags or the suffixes their
+names end in. :func:`language` tells Chinese questions from the rest.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ _ZH_TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"多少钱|多少(?:万|亿|千)?(?:元|美元|欧元|日元|英镑|港元|块)|(?:价格|票价|门票|售价|费用|花费|金额|投资|"
                 r"资金|成本|收入|营收|预算|工资|薪|奖金|罚款|补贴|补助|经费)[^，,。]{0,6}?(?:多少|几)(?!时间|天|年|月|小时|分钟|次)"),
      "money"),
-    (re.compile(r"哪[一1]?年|何年|什么年份|哪个年份|哪[一1]年份|几几年|哪个年代|哪个世纪"), "year"),
+    (re.compile(r"哪[一1]?年|何年|(?:西元|公元|民国)几年|什么年份|哪个年份|哪[一1]年份|几几年|哪个年代|哪个世纪"), "year"),
     (re.compile(r"什么时候|什么时间|何时|哪[一1]?天|几月|几号|几日|哪个月|什么日子|日期是"), "date"),
     (re.compile(r"谁|哪位|何人|什么人|哪个人"), "person"),
     (re.compile(r"哪(?:家|所|个|一家|一所)(?:公司|企业|单位|机构|学校|部门|医院|大学|银行|组织|球队|俱乐部|政党|媒体|电视台)|"
@@ -55,7 +56,11 @@ _DATE = re.compile(r"\d{1,2}\s*月|\d{1,2}\s*[日号]|[一二三四五六七八�
                    r"(?:今|去|明|前|后)年|(?:今|昨|明)天|近日|日前|春节|元旦|中秋|国庆|清明|端午|上午|下午|凌晨|晚上|"
                    r"(?:周|星期)[一二三四五六日天]|季度|上旬|中旬|下旬|月底|月初|年底|年初|年末|期间|之后|之前|以后|以前|"
                    r"时候|时期|时代|朝|世纪|年代|[春夏秋冬]|季|期|纪|代|节|晚|早|夜|午|前|后|时|初|末|间")
-_NUMBER = re.compile(r"\d|[零〇一二两三四五六七八九十百千万亿]|半|数|多|几")
+_NUMBER = re.compile(r"\d|半|数|多|几|[零〇一二两三四五六七八九十百千万亿]+(?=[件个名项条所家次人年元座部场处批种类户位辆台间块张届期"
+                     r"倍天周岁分秒国旗])")  # a numeral with its classifier
+_NUMERAL_WORD = re.compile(r"[零〇一二两三四五六七八九十百千万亿]")  # in a word tagged as a numeral (四十九, 三成, 第三)
+_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|『[^』]*』")  # a name (“十四五”, “三微”), not a count
+_CALENDAR = re.compile(r"(?:\d{4}\s*年)?\d{1,2}\s*月(?:\d{1,2}\s*[日号])?")  # a day, not a count
 _PLACE_SUFFIX = re.compile(r"(?:省|市|县|区|镇|乡|村|州|国|岛|山|河|江|湖|海|洋|湾|路|街|港|站|城|府|郡|洲|峰|谷|岭|"
                            r"原|盆地|半岛|群岛|沙漠|平原|高原|地区|大道|广场|公园|机场|寺|宫|馆|园|楼|桥|门|关|堡|"
                            ")$")
@@ -97,9 +102,21 @@ def has_type(kind: AnswerType | None, span: str) -> bool:
         return bool(_YEAR.search(span))
     if kind == "date":
         return bool(_DATE.search(span) or _YEAR.search(span))
-    if kind == "number":  # a lone numeral (千 of 千年) is a fragment, not a number
-        return bool(_NUMBER.search(span)) and not re.fullmatch(r"[零〇一二两三四五六七八九十百千万亿半数多几]", span)
+    if kind == "number":  # a lone numeral (千 of 千年) is a fragment, not a number; a date is no count
+        return (_counts(_QUOTED.sub("", span)) and not _CALENDAR.fullmatch(span)
+                and not re.fullmatch(r"[零〇一二两三四五六七八九十百千万亿半数多几]", span))
     return _is_entity(kind, span)
+
+
+def _counts(text: str) -> bool:
+    """Whether ``text`` holds a count: digits, a numeral with its classifier, or a numeral word
+    (五大龙沟村 holds none)."""
+    from .postag import pos_words
+
+    if _NUMBER.search(text):
+        return True
+    return bool(_NUMERAL_WORD.search(text)) and any(f.startswith("m") and _NUMERAL_WORD.search(w)
+                                                    for w, f in pos_words(text))
 
 
 def _is_entity(kind: str, span: str) -> bool:

@@ -18,6 +18,7 @@ from assistant.answer_types import expected_type, has_type, language
     ("谁主持了会议？", "person"),
     ("这套系统是哪家公司研发的？", "org"),
     ("山西2026年15件民生实事是什么", None),
+    ("中華民國政府撤退至臺灣於西元幾年?", "year"), ("工程用了几年？", "number"),
     ("How many mobile phone users does Shanxi have?", "number"),
     ("How much does a ticket to the Pingyao ancient city cost?", "money"),
     ("In what year was the school founded?", "year"),
@@ -37,6 +38,9 @@ def test_expected_type_in_chinese_traditional_and_english(question: str, kind: s
     ("date", "3月", True), ("date", "2026年2月2日", True), ("date", "夏季", True), ("date", "十五个", False),
     ("date", "太原", False),
     ("number", "4261.7万户", True), ("number", "三成", True), ("number", "太原", False),
+    ("number", "9天", True), ("number", "第三", True), ("number", "一百二十名", True),
+    ("number", "2月6日", False), ("number", "2026年2月6日", False),  # a day is no count
+    ("number", "五大龙沟村通过持续深化“三微”服务", False),  # numerals in a name or in quotation marks count nothing
     ("person", "李雪峰", True), ("person", "瓦西里·谢苗诺维奇", True), ("person", "80.5%", False),
     ("person", "2月", False),
     ("place", "太原市", True), ("place", "娄烦县", True), ("place", "12个", False),
