@@ -51,6 +51,7 @@ MATCH_MAX_CHARS = 10  # how far the question's wording is followed out from a sp
 BEFORE_MARKS = "是为于在由被以将把「“《（(：:，、^"  # the character before a span (^: the sentence start)…
 AFTER_MARKS = "的是了，。、」”》）)：:和与及等$"  # …and after it ($: the sentence end) that are features
 QUOTATION_MARKS = ("“”", "‘’", "《》", "「」", "『』")
+OPENING_QUOTES = "".join(p[0] for p in QUOTATION_MARKS)
 PAIRED_MARKS = (*QUOTATION_MARKS, "（）", "()", "【】")  # a span holds both of a pair or neither
 OPENING_MARKS = "".join(p[0] for p in PAIRED_MARKS)
 CLOSING_MARKS = "".join(p[1] for p in PAIRED_MARKS)
@@ -115,9 +116,10 @@ def answer_spans(r: Reading) -> list[tuple[int, int]]:
     """The candidate spans (:func:`span_candidates`) of the type the question asks for; for a
     number, money, date or year, the value written in digits itself, with no more than the
     words that qualify it (``约``, ``左右``, :data:`VALUE_QUALIFIERS`), not a clause that holds
-    it (when the sentence writes a value in digits)."""
+    it (when the sentence writes a value in digits); a count is never a quoted name (“三微”)."""
     kind = r.info.expects
-    spans = [sp for sp in span_candidates(r) if has_type(kind, r.text[sp[0]:sp[1]])]
+    spans = [sp for sp in span_candidates(r) if has_type(kind, r.text[sp[0]:sp[1]])
+             and not (kind == "number" and sp[0] > 0 and r.text[sp[0] - 1] in OPENING_QUOTES)]  # “三微” is a name
     values = _values(r.text)
     if kind not in VALUE_TYPES or not values:
         return spans

@@ -122,3 +122,12 @@ def test_an_english_question_is_not_answered_with_a_place_it_names(rankers: Rank
     assert short_answer(info, sentence, rankers.span) == "太原"
     alone = "山西省教育大会召开。"  # the only place there is: still the short answer
     assert short_answer(info, alone, rankers.span) == "山西省"
+
+
+def test_a_count_is_never_a_date_or_a_quoted_name(rankers: Rankers) -> None:
+    named = "从守护“钱袋子”，到共建“同心圆”，五大龙沟村通过持续深化“三微”服务，让基层治理既有力度更有温度。"
+    assert short_answer(analyse("五大龙沟村一共有多少户村民？"), named, rankers.span) is None
+    dated = "本报讯2月6日,阳曲县人民法院的干警走进山西老来福养老院开展普法讲座。"
+    assert short_answer(analyse("山西老来福养老院有多少张床位？"), dated, rankers.span) is None
+    counted = "五大龙沟村共有村民320户，其中“三微”服务覆盖280户。"
+    assert short_answer(analyse("五大龙沟村一共有多少户村民？"), counted, rankers.span) == "320户"
