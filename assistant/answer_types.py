@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from .text import CJK, normalize
+from .text import CJK, CLASSIFIERS, CN_NUMERALS, QUOTATION_MARKS, normalize
 
 AnswerType = Literal["money", "year", "date", "number", "person", "place", "org"]
 ANSWER_TYPES: tuple[AnswerType, ...] = ("money", "year", "date", "number", "person", "place", "org")
@@ -56,10 +56,9 @@ _DATE = re.compile(r"\d{1,2}\s*月|\d{1,2}\s*[日号]|[一二三四五六七八�
                    r"(?:今|去|明|前|后)年|(?:今|昨|明)天|近日|日前|春节|元旦|中秋|国庆|清明|端午|上午|下午|凌晨|晚上|"
                    r"(?:周|星期)[一二三四五六日天]|季度|上旬|中旬|下旬|月底|月初|年底|年初|年末|期间|之后|之前|以后|以前|"
                    r"时候|时期|时代|朝|世纪|年代|[春夏秋冬]|季|期|纪|代|节|晚|早|夜|午|前|后|时|初|末|间")
-_NUMBER = re.compile(r"\d|半|数|多|几|[零〇一二两三四五六七八九十百千万亿]+(?=[件个名项条所家次人年元座部场处批种类户位辆台间块张届期"
-                     r"倍天周岁分秒国旗])")  # a numeral with its classifier
-_NUMERAL_WORD = re.compile(r"[零〇一二两三四五六七八九十百千万亿]")  # in a word tagged as a numeral (四十九, 三成, 第三)
-_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|『[^』]*』")  # a name (“十四五”, “三微”), not a count
+_NUMBER = re.compile(rf"\d|半|数|多|几|[{CN_NUMERALS}]+(?=[{CLASSIFIERS}国旗])")  # a numeral with its classifier
+_NUMERAL_WORD = re.compile(f"[{CN_NUMERALS}]")  # in a word tagged as a numeral (四十九, 三成, 第三)
+_QUOTED = re.compile("|".join(f"{p[0]}[^{p[1]}]*{p[1]}" for p in QUOTATION_MARKS))  # a name (“十四五”), not a count
 _CALENDAR = re.compile(r"(?:\d{4}\s*年)?\d{1,2}\s*月(?:\d{1,2}\s*[日号])?")  # a day, not a count
 _PLACE_SUFFIX = re.compile(r"(?:省|市|县|区|镇|乡|村|州|国|岛|山|河|江|湖|海|洋|湾|路|街|港|站|城|府|郡|洲|峰|谷|岭|"
                            r"原|盆地|半岛|群岛|沙漠|平原|高原|地区|大道|广场|公园|机场|寺|宫|馆|园|楼|桥|门|关|堡|"
@@ -104,7 +103,7 @@ def has_type(kind: AnswerType | None, span: str) -> bool:
         return bool(_DATE.search(span) or _YEAR.search(span))
     if kind == "number":  # a lone numeral (千 of 千年) is a fragment, not a number; a date is no count
         return (_counts(_QUOTED.sub("", span)) and not _CALENDAR.fullmatch(span)
-                and not re.fullmatch(r"[零〇一二两三四五六七八九十百千万亿半数多几]", span))
+                and not re.fullmatch(f"[{CN_NUMERALS}半数多几]", span))
     return _is_entity(kind, span)
 
 

@@ -44,13 +44,22 @@ from .question import (
     longest_suffix_in,
     typed_spans,
 )
-from .text import CAUSE_CUE, CLAUSE, CLAUSE_BODY, EDGE_PUNCT, EDGE_WORDS, PLACE_CUE, normalize, simplified
+from .text import (
+    CAUSE_CUE,
+    CLAUSE,
+    CLAUSE_BODY,
+    EDGE_PUNCT,
+    EDGE_WORDS,
+    PLACE_CUE,
+    QUOTATION_MARKS,
+    normalize,
+    simplified,
+)
 
 CONTEXT_WINDOWS = (3, 6, 12)  # characters either side of a span whose share of question characters is a feature
 MATCH_MAX_CHARS = 10  # how far the question's wording is followed out from a span
 BEFORE_MARKS = "是为于在由被以将把「“《（(：:，、^"  # the character before a span (^: the sentence start)…
 AFTER_MARKS = "的是了，。、」”》）)：:和与及等$"  # …and after it ($: the sentence end) that are features
-QUOTATION_MARKS = ("“”", "‘’", "《》", "「」", "『』")
 OPENING_QUOTES = "".join(p[0] for p in QUOTATION_MARKS)
 PAIRED_MARKS = (*QUOTATION_MARKS, "（）", "()", "【】")  # a span holds both of a pair or neither
 OPENING_MARKS = "".join(p[0] for p in PAIRED_MARKS)
@@ -119,7 +128,7 @@ def answer_spans(r: Reading) -> list[tuple[int, int]]:
     it (when the sentence writes a value in digits); a count is never a quoted name (“三微”)."""
     kind = r.info.expects
     spans = [sp for sp in span_candidates(r) if has_type(kind, r.text[sp[0]:sp[1]])
-             and not (kind == "number" and sp[0] > 0 and r.text[sp[0] - 1] in OPENING_QUOTES)]  # “三微” is a name
+             and not (kind == "number" and _quoted(r.text, sp[0]))]
     values = _values(r.text)
     if kind not in VALUE_TYPES or not values:
         return spans
@@ -149,7 +158,7 @@ def typed_candidates(kind: AnswerType, sentence: str) -> list[tuple[int, int]]:
         found = [(s, e) for s, e, _ in entity_spans(kind, sentence)]
     if kind == "number":  # a count or amount, not a year, a rate (每百人) or a quoted name (“十三五”)
         found = [(s, e) for s, e in found if not re.fullmatch(r"\d{4}年", sentence[s:e].strip())
-                 and sentence[s - 1:s] not in {"每", "“", "「", "《"}]
+                 and sentence[s - 1:s] != "每" and not _quoted(sentence, s)]
     return [(s, e) for s, e in found if has_type(kind, sentence[s:e].strip())]
 
 
@@ -379,13 +388,20 @@ def _outside_credits(info: QuestionInfo, sentence: str, spans: list[tuple[int, i
     return [(s, e) for s, e in spans if not any(s < ce and cs < e for cs, ce in credits)]
 
 
+def _quoted(sentence: str, s: int) -> bool:
+    """Whether a span starting at ``s`` opens a quotation: a name (“三微”, “十四五”), never a count."""
+    return s > 0 and sentence[s - 1] in OPENING_QUOTES
+
+
 def _not_asked(info: QuestionInfo, sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The spans that are not what a question in another language already names: the
     dictionary's words for its phrases (:func:`assistant.glossary.translate`) that the
     sentence holds ("Shanxi" → 山西省 is where the question is about, not its answer). All
     of them, if every span is named."""
-    named = set(translate(info.text, lambda word: word in sentence))
-    kept = [(s, e) for s, e in spans if _bare(sentence[s:e].strip()) not in {_bare(w) for w in named}]
+    if len(spans) < 2:
+        return spans
+    named = {_bare(w) for w in translate(info.text, lambda word: word in sentence)}
+    kept = [(s, e) for s, e in spans if _bare(sentence[s:e].strip()) not in named]
     return kept or spans
 
 

@@ -30,6 +30,9 @@ CLOSERS = "”’」』)）\"'"
 CLAUSE_PUNCT = "，,；;。！？!?"
 CLAUSE = re.compile(f"[^{CLAUSE_PUNCT}]+[{CLAUSE_PUNCT}]*")  # a clause with the punctuation that ends it
 CLAUSE_BODY = re.compile(f"[^{CLAUSE_PUNCT}：:]+")  # the words between clause marks (colons too)
+CN_NUMERALS = "零〇一二两三四五六七八九十百千万亿"
+CLASSIFIERS = "件个名项条所家次人年元座部场处批种类户万亿位辆台间块张届期倍天周岁分秒"  # what a numeral counts with
+QUOTATION_MARKS = ("“”", "‘’", "《》", "「」", "『』")  # what they enclose is a name or a quotation
 EDGE_PUNCT = " 　,，。;；:：、"  # stripped from the ends of a short answer…
 EDGE_WORDS = "的是为了在"  # …and, at its start, these function words
 # what a sentence holds
@@ -193,7 +196,7 @@ def simplified(text: str) -> str:
     return "".join(c if len(c := _t2s().convert(ch)) == 1 else ch for ch in text)
 
 
-_CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+(?=[件个名项条所家次人年元座部场处批种类户万亿位辆台间块张届期倍天周岁分秒])")
+_CN_NUMBER = re.compile(f"[{CN_NUMERALS}]+(?=[{CLASSIFIERS}])")
 
 
 def _arabic(m: re.Match[str]) -> str:
