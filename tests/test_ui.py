@@ -272,6 +272,14 @@ def test_browser_the_highlighted_short_answer_is_what_was_asked_not_the_dateline
 
 @pytest.mark.slow
 @pytest.mark.browser
+def test_browser_a_count_the_pages_do_not_give_is_not_found_not_a_date(page) -> None:
+    reply = _ask_in_chat(page, "山西老来福养老院有多少张床位？", 1)  # the pages name it, with its visit's date only
+    assert "未找到答案" in reply and "2月6日" not in reply.split("未找到答案")[0]
+    assert page.locator("#chatbot [data-testid='bot'] mark").count() == 0
+
+
+@pytest.mark.slow
+@pytest.mark.browser
 def test_browser_not_found_shows_closest_passages_unlike_citations(page) -> None:
     reply = _ask_in_chat(page, "山西去年的煤炭产量是多少吨？", 1)
     assert "未找到答案" in reply and "[1]" not in reply
