@@ -8,10 +8,10 @@ LightGBM classifier trained by ``python -m assistant train`` on questions asked 
 indexes with and without their paragraph; :class:`assistant.ranker.Answerability`) turns them into the probability that the answer
 is really there (:func:`adjusted`); below its threshold the answer is ``found: false``.
 
-Signals that read the question's words or the absolute dense similarity
-(:data:`LEXICAL_SIGNALS`) are zero for a question in another language, whose words the
-pages do not share and whose similarities run on another scale; it is judged on the rest,
-as the model learned from Chinese questions with those signals zeroed.
+A question in another language is judged on the same signals (its words reach the pages
+through the dictionary, :mod:`assistant.glossary`, and its dense similarities run on another
+scale): the model learned that scale from reading-set questions said in English
+(:func:`assistant.glossary.english_rendering`) and from the English seed questions.
 """
 
 from __future__ import annotations
@@ -33,8 +33,6 @@ SIGNALS = ("best_score", "second_score", "margin", "score_spread", "fused_top", 
            "bm25_top", "coverage", "answer_coverage", "sentence_dense", "sentence_overlap", "sentence_idf_overlap",
            "left_anchor", "predicate_overlap", "expects_type", "type_match", "short_found", "list_answer",
            "lang_other", "question_chars")
-LEXICAL_SIGNALS = ("dense_top", "bm25_top", "coverage", "answer_coverage", "sentence_dense", "sentence_overlap",
-                   "sentence_idf_overlap", "left_anchor", "predicate_overlap")
 BM25_K1 = 1.2  # tantivy's BM25: a word's share of a score is at most idf × (k1 + 1)
 TYPE_MISS_PENALTY = 0.5  # a question asking for a type whose answer holds none is half as likely answered
 
@@ -86,8 +84,6 @@ def signals(info: QuestionInfo, hits: list[Hit], ranked: list[Candidate], answer
         "lang_other": 1.0 if info.lang != "zh" else 0.0,
         "question_chars": math.log(1 + len(info.text)),
     }
-    if info.lang != "zh":
-        values.update({name: 0.0 for name in LEXICAL_SIGNALS})
     return [values[name] for name in SIGNALS]
 
 

@@ -103,3 +103,97 @@ def translate(question: str, known: Callable[[str], bool]) -> list[str]:
         else:
             i += 1
     return out
+
+
+# ----------------------------------------------------------------------------- Chinese → English
+
+# question words, as an English question says them (the dictionary's first sense of 多少 is "number")
+_WH = {"谁": "who", "哪位": "who", "何人": "who", "什么人": "who", "哪里": "where", "哪儿": "where", "何地": "where",
+       "何处": "where", "在哪": "where", "什么时候": "when", "何时": "when", "哪天": "which day", "几月": "which month",
+       "哪年": "which year", "哪一年": "which year", "何年": "which year", "多少钱": "how much money",
+       "多少": "how many", "几": "how many", "多久": "how long", "多长": "how long", "多大": "how big",
+       "什么": "what", "啥": "what", "哪个": "which", "哪些": "which", "哪": "which", "为什么": "why", "为何": "why",
+       "如何": "how", "怎么": "how", "怎样": "how", "是": "is", "有": "has"}
+_FOREIGN = re.compile(r"[^\x00-\x7f]+|\|")  # the Chinese a sense quotes (四書|四书)
+_NAME = re.compile(r"(?:[A-Z][\w'-]*\s?)+")  # a proper name's leading capitalised words (Shanxi Province)
+_SKIP_SENSE = re.compile(r"^(?:surname|variant of|old variant|also written|used in|see |abbr\. for|\(bound form\)|"
+                         r"\(coll\.\)|\(literary\)|CL:)", re.I)
+
+
+@lru_cache(maxsize=1)
+def senses() -> dict[str, tuple[tuple[str, ...], str, str]]:
+    """Simplified Chinese word → (its plain English senses, its first proper-name sense, its
+    pinyin without tones). Empty when the dictionary is not installed."""
+    try:
+        path = _dictionary_file()
+    except ImportError:
+        return {}
+    table: dict[str, tuple[tuple[str, ...], str, str]] = {}
+    with gzip.open(path, mode="rt", encoding="utf-8") as lines:
+        for line in lines:
+            m = re.match(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$", line)
+            if not m:
+                continue
+            plain = [" ".join(_FOREIGN.sub(" ", _NOISE.sub(" ", g)).split()).split(";")[0].strip(" ,")
+                     for g in m.group(4).split("/") if not _SKIP_SENSE.match(g)]
+            common, proper, sound = table.get(m.group(2), ((), "", re.sub(r"\d", "", m.group(3))))
+            if m.group(3)[:1].isupper():  # a proper name's entry: its name, not its description
+                proper = proper or next((n.group() for g in plain if (n := _NAME.match(g))), "")
+            else:
+                common = common + tuple(g for g in plain if g)
+            table[m.group(2)] = (common, proper, sound)
+    return table
+
+
+def _sense(word: str, flag: str) -> str | None:
+    """A word's English: the name of a place or organisation, a noun's first noun sense, a
+    verb's first verb sense ("to save" of 省 is no noun; "province" is)."""
+    entry = senses().get(word)
+    if entry is None:
+        return None
+    common, proper, _ = entry
+    if proper and (flag[:2] in {"ns", "nt", "nz"} or not common):
+        return proper
+    verbs = [g[3:] for g in common if g.startswith("to ")]
+    nouns = [g for g in common if not g.startswith("to ")]
+    picked = (verbs or nouns) if flag.startswith("v") else (nouns or verbs)
+    return picked[0] if picked else proper or None
+
+
+def _pieces(word: str) -> list[str]:
+    """A word the dictionary lacks, cut into the longest words it has (人大代表 → 人大, 代表);
+    empty when a character has no word."""
+    table, out, i = senses(), [], 0
+    while i < len(word):
+        n = next((n for n in range(len(word) - i, 0, -1) if word[i:i + n] in table), 0)
+        if not n:
+            return []
+        out.append(word[i:i + n])
+        i += n
+    return out
+
+
+def english_rendering(question: str) -> str:
+    """A Chinese question said word by word in English from the dictionary ("山西省教育大会在哪里
+    召开" → "Shanxi Province education general assembly where convene?"): what a reader of
+    English would ask about the same passage, for learning how questions in another language
+    are answered. Names the dictionary lacks are spelled in pinyin (温军 → Wen Jun);
+    function words and classifiers drop."""
+    from .postag import pos_words
+    from .text import CLASSIFIERS, simplified
+
+    out: list[str] = []
+    for word, flag in pos_words(simplified(question)):
+        if word in _WH:
+            out.append(_WH[word])
+        elif re.fullmatch(r"[A-Za-z0-9.%]+", word):
+            out.append(word)
+        elif word in STOPWORDS or word in CLASSIFIERS or not re.search(r"\w", word):
+            continue
+        elif flag.startswith("nr") or not (sense := _sense(word, flag)) and not _pieces(word):
+            out.append(" ".join(senses()[ch][2].capitalize() for ch in word if ch in senses()))
+        else:
+            out.append(sense or " ".join(filter(None, (_sense(w, "n") for w in _pieces(word)
+                                                       if w not in STOPWORDS and w not in CLASSIFIERS))))
+    text = " ".join(w for w in out if w)
+    return (text[:1].upper() + text[1:] + "?") if text else ""

@@ -14,8 +14,9 @@ SQuAD-format sets, measure them honestly, and write them with their JSON cards.
   questions too.
 * Answerability: a LightGBM classifier over :data:`~assistant.answerability.SIGNALS` of the
   answers composed for each question twice, against its set's index (answerable) and against
-  the index without the question's article (not answerable); every
-  :data:`AUGMENT_EVERY`-th pair again as a question in another language would have it. The
+  the index without the question's article (not answerable); and the same pair again for
+  the question said in English (:func:`~assistant.glossary.english_rendering`), searched and
+  answered as an English question is, found only where that answer holds the gold one. The
   seed questions (``--seeds``) join here, their unanswerable ones as they are and their
   answerable ones also against the index without their file.
 
@@ -39,12 +40,13 @@ from typing import Any
 import numpy as np
 
 from .answer import NOT_FOUND, Answer, Composed, Evidence, compose, reranked
-from .answerability import ANSWERABILITY_MODEL, SIGNALS, signals
+from .answerability import ANSWERABILITY_MODEL, SIGNALS
 from .candidates import FEATURES, LEXICAL, Candidate, candidates
 from .citation import Citation, cite
 from .config import ANSWER_POOL, DEFAULT_SETTINGS, PROJECT_ROOT, RANKER_DIR
 from .core import Assistant
 from .evaluate import Example, f1_score, plain, retrieval_hit, score
+from .glossary import english_rendering
 from .question import analyse
 from .ranker import PASSAGE_MODEL, SENTENCE_MODEL, SPAN_MODEL, Answerability, Ranker, Rankers, relative, relative_names
 from .rerank import PASSAGE_FEATURES, passage_features
@@ -84,6 +86,19 @@ class Asked:
     half: list[Hit]  # the half of the index kept in the half-index test
     in_half: bool  # whether the question's article is in that half
     pools: tuple[list[Candidate], list[Candidate], list[Candidate]]  # candidates of the three hit lists
+    foreign: Foreign | None = None  # the question as asked in English (reading sets)
+
+
+@dataclass
+class Foreign:
+    """A question said in English (:func:`~assistant.glossary.english_rendering`), searched
+    and read as a question in English is: against the whole index and without its article."""
+
+    question: str
+    hits: list[Hit]
+    without: list[Hit]
+    pools: tuple[list[Candidate], list[Candidate]]
+    sims: dict[str, float]  # sentence → cosine to the English question
 
 
 @dataclass
@@ -148,8 +163,9 @@ def collect(name: str, assistant: Assistant, examples: list[Example], learn_rank
         out.sims[e.question] = sims
         info = analyse(e.question)
         pools = tuple(candidates(info, hs, _looked_up(sims), evidence.idf) for hs in (hits, without, half))
+        foreign = asked_abroad(assistant, e, others, evidence) if learn_rankers else None
         out.asked.append(Asked(e, f"{name}:{article or e.question}", hits, without, half, article in kept,
-                               pools))  # type: ignore[arg-type]
+                               pools, foreign))  # type: ignore[arg-type]
         golds = [g for g in e.answers if g]
         if not (learn_rankers and golds):
             continue
@@ -164,6 +180,22 @@ def collect(name: str, assistant: Assistant, examples: list[Example], learn_rank
                 out.augmented.append((group, relative(x), labels))
         out.span.extend((out.asked[-1].group, x, y) for _, x, y in _span_rows(e, hits, golds))
     return out
+
+
+def asked_abroad(assistant: Assistant, e: Example, others: set[str], evidence: Evidence) -> Foreign | None:
+    """The question said in English, searched against the whole index and (answerable) the
+    index without its article, with its candidates; None when nothing of it can be said."""
+    question = english_rendering(e.question)
+    if not question:
+        return None
+    hits = assistant.search(question, ANSWER_POOL)
+    without = assistant.search(question, ANSWER_POOL, others) if e.answerable and e.source else []
+    texts = sorted({s.text for hs in (hits, without) for h in hs[:ANSWER_POOL] for s in h.passage.sentences})
+    sims = dict(zip(texts, assistant.similarity(question, texts)))
+    info = analyse(question)
+    pools = (candidates(info, hits, _looked_up(sims), evidence.idf),
+             candidates(info, without, _looked_up(sims), evidence.idf))
+    return Foreign(question, hits, without, pools, sims)
 
 
 def _stable_hash(text: str) -> str:
@@ -269,7 +301,7 @@ def cross_validate(sets: list[TrainingSet], folds: int = FOLDS,
         views = composed[s.name]
         n = sum(len(_view_rows(s, a, v)) for a, v in zip(s.asked, views))
         report[s.name] = _set_report(s, views, orders[s.name], found[at:at + n], rows[3][at:at + n],
-                                     sentence_cv[s.name], span_cv[s.name])
+                                     other[at:at + n], sentence_cv[s.name], span_cv[s.name])
         at += n
     return report, rows, passage
 
@@ -301,20 +333,18 @@ def passage_rows(sets: list[TrainingSet], composed: dict[str, list[Any]]) -> Row
 
 
 def _compose_views(s: TrainingSet, a: Asked, rankers: Rankers) -> list[Any]:
+    """The question composed against the whole index, without its article, and in the kept
+    half; each with the signals of the question asked in English against the same index
+    (None: not asked so, or for the half)."""
     evidence = replace(s.evidence, similarity=_looked_up(s.sims[a.example.question]))
     views = [(a.hits, a.pools[0]), (a.without, a.pools[1]), (a.half, a.pools[2])]
+    f = a.foreign
+    abroad = [(f.hits, f.pools[0]), (f.without, f.pools[1]), None] if f else [None, None, None]
     out = []
-    for hits, pool in views:
+    for (hits, pool), asked in zip(views, abroad):
         c = compose(a.example.question, hits, evidence, rankers, pool=pool)
-        other = None
-        if c.ranked:
-            x = np.array([cand.features for cand in c.ranked])
-            x[:, [FEATURES.index(n) for n in LEXICAL]] = 0.0
-            zeroed = [replace(cand, score=v) for cand, v in zip(c.ranked, rankers.sentence.score(x.tolist()))]
-            info = replace(analyse(a.example.question), lang="other")
-            reply = c.reply
-            other = signals(info, hits, zeroed, reply.text if reply else "", None, bool(reply and reply.items),
-                            s.evidence.idf)
+        other = (compose(f.question, asked[0], replace(s.evidence, similarity=_looked_up(f.sims)), rankers,
+                         pool=asked[1]) if f is not None and asked is not None and asked[0] else None)
         out.append((c, other))
     return out
 
@@ -328,12 +358,17 @@ def _view_rows(s: TrainingSet, a: Asked, views: list[Any]) -> list[tuple[list[fl
     if a.without:
         out.append((without.signals, 0, "without"))
     out.append((half.signals, int(e.answerable and a.in_half), "half"))
-    if s.name != "seeds" and AUGMENT_EVERY and _stable_hash(e.question)[-1] in "05a":
-        if full_other is not None:
-            out.append((full_other, int(e.answerable), "other"))
+    if a.foreign is not None:
+        if full_other is not None:  # found only where the English question's answer holds the gold one
+            out.append((full_other.signals, int(e.answerable and _holds(full_other, e)), "other"))
         if without_other is not None and a.without:
-            out.append((without_other, 0, "other"))
+            out.append((without_other.signals, 0, "other"))
     return out
+
+
+def _holds(c: Composed, e: Example) -> bool:
+    """Whether a composed answer holds one of the question's gold answers."""
+    return c.reply is not None and any(plain(g) in plain(c.reply.text) for g in e.answers if g)
 
 
 def answerability_rows(sets: list[TrainingSet], composed: dict[str, list[Any]]
@@ -392,9 +427,10 @@ def choose_thresholds(p: np.ndarray, y: np.ndarray, kinds: np.ndarray, other: np
 
 
 def _set_report(s: TrainingSet, views: list[Any], orders: list[list[Hit]], found: np.ndarray, kinds: np.ndarray,
-                sentence_cv: list[float], span_cv: list[float]) -> dict[str, Any]:
+                other: np.ndarray, sentence_cv: list[float], span_cv: list[float]) -> dict[str, Any]:
     """One set's cross-validated figures (``orders``: each question's passages as the passage
-    ranker put them; ``found``: each answerability row's decision)."""
+    ranker put them; ``found``: each answerability row's decision; ``other``: whether its
+    question is in another language)."""
     rows = [r for a, v in zip(s.asked, views) for r in _view_rows(s, a, v)]
     y = np.array([r[1] for r in rows])
 
@@ -420,8 +456,10 @@ def _set_report(s: TrainingSet, views: list[Any], orders: list[list[Hit]], found
     out["not_found_rate_unanswerable"] = rate((kinds == "full") & (y == 0), False)
     out["half_index_not_found"] = rate((kinds == "half") & (y == 0), False)
     out["half_index_found"] = rate((kinds == "half") & (y == 1), True)
-    out["other_language_found"] = rate((kinds == "other") & (y == 1), True)
-    out["other_language_not_found"] = rate((kinds == "other") & (y == 0), False)
+    out["english_said_found"] = rate((kinds == "other") & (y == 1), True)  # reading-set questions said in English
+    out["english_said_not_found"] = rate((kinds == "other") & (y == 0), False)
+    out["other_language_found"] = rate(other & (kinds == "full") & (y == 1), True)  # questions asked in English
+    out["other_language_not_found"] = rate(other & (kinds != "half") & (kinds != "other") & (y == 0), False)
     return out
 
 

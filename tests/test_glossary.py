@@ -1,7 +1,8 @@
 import pytest
 
 from assistant import Assistant
-from assistant.glossary import glosses, translate
+from assistant.answer_types import expected_type, language
+from assistant.glossary import english_rendering, glosses, translate
 
 
 def everything(word: str) -> bool:
@@ -25,6 +26,17 @@ def test_a_question_is_looked_up_longest_phrase_first_with_plurals_and_no_questi
 def test_only_words_the_index_holds_are_kept() -> None:
     held = {"基站", "山西"}
     assert translate("How many base stations does Shanxi have?", held.__contains__) == ["基站", "山西"]
+
+
+def test_a_chinese_question_is_said_in_english_word_by_word_with_its_question_word_and_names_in_pinyin() -> None:
+    said = english_rendering("山西省教育大会在哪里召开？")
+    assert language(said) == "other" and said.endswith("?")
+    assert "Shanxi" in said and "where" in said and "convene" in said
+    assert expected_type(said) == "place"  # an English question asks for what the Chinese one does
+    assert expected_type(english_rendering("全省基础教育学校有多少所？")) == "number"
+    assert expected_type(english_rendering("大同大學的校長是誰？")) == "person"  # traditional script too
+    assert "Fan Ting Song" in english_rendering("1990年，範廷頌被任命為什麼？")  # a name no dictionary has
+    assert english_rendering("？？") == ""
 
 
 @pytest.mark.slow

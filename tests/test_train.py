@@ -40,8 +40,12 @@ def test_training_writes_models_that_load_with_their_cards(tmp_path: Path, hash_
         (docs / name).write_text(text, encoding="utf-8")
     assistant = Assistant(tmp_path / "idx", embedder=hash_embedder)
     assistant.index([docs])
-    report = train([collect("tiny", assistant, examples)], [source], tmp_path / "models", folds=2, rounds=(30, 30))
+    collected = collect("tiny", assistant, examples)
+    abroad = collected.asked[0].foreign  # every reading-set question is also asked in English
+    assert abroad is not None and abroad.question.isascii() and abroad.hits and abroad.pools[0]
+    report = train([collected], [source], tmp_path / "models", folds=2, rounds=(30, 30))
     tiny = report["tiny"]
+    assert tiny["english_said_not_found"] is not None  # the English questions against the index without their article
     assert tiny["end_to_end"]["questions"] == len(examples) == 24
     assert 0.0 <= tiny["sentence_top1_holds_gold"] <= 1.0 and tiny["end_to_end"]["hit@5"] > 0.5
     assert tiny["not_found_rate_without_article"] is not None and 0.05 <= report["threshold"] <= 0.95
