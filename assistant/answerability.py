@@ -29,6 +29,7 @@ from .search import Hit
 from .text import normalize
 
 ANSWERABILITY_MODEL = "answerability.txt"
+ANSWERABILITY_OTHER_MODEL = "answerability_other.txt"  # for questions in another language
 SIGNALS = ("best_score", "second_score", "margin", "score_spread", "fused_top", "dense_top", "dense_gap", "dense_z",
            "bm25_top", "coverage", "answer_coverage", "sentence_dense", "sentence_overlap", "sentence_idf_overlap",
            "left_anchor", "predicate_overlap", "expects_type", "type_match", "short_found", "list_answer",

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .answerability import ANSWERABILITY_MODEL, SIGNALS, adjusted
+from .answerability import ANSWERABILITY_MODEL, ANSWERABILITY_OTHER_MODEL, SIGNALS, adjusted
 from .candidates import FEATURES
 from .config import RANKER_DIR
 from .errors import ModelError
@@ -85,40 +85,58 @@ class Ranker:
 
 
 class Answerability:
-    """The learned answerability decision over :data:`~assistant.answerability.SIGNALS`.
+    """The learned answerability decision over :data:`~assistant.answerability.SIGNALS`: one
+    model for Chinese questions and, when shipped, one for questions in another language
+    (``other``), whose signals run on other scales (their words reach the pages through the
+    dictionary, their dense similarities are lower).
 
     Args:
         booster: a trained ``lightgbm.Booster`` (binary).
         card: what is known of its training (the JSON sidecar), including ``threshold``.
+        other: the model for questions in another language (None: this one decides for them
+            too, at the card's ``threshold_other``).
     """
 
-    def __init__(self, booster: Any, card: dict[str, Any] | None = None) -> None:
+    def __init__(self, booster: Any, card: dict[str, Any] | None = None, other: Answerability | None = None) -> None:
         self.booster = booster
         self.card = card or {}
-        self.threshold = float(self.card.get("threshold", DEFAULT_THRESHOLD))  # for Chinese questions
-        self.threshold_other = float(self.card.get("threshold_other", self.threshold))  # for other languages
+        self.other = other
+        self.threshold = float(self.card.get("threshold", DEFAULT_THRESHOLD))
+        self.threshold_other = float(self.card.get("threshold_other", self.threshold))
+
+    def _model(self, row: Sequence[float]) -> Answerability:
+        return self.other if self.other is not None and row[SIGNALS.index("lang_other")] else self
 
     def threshold_for(self, row: Sequence[float]) -> float:
         """The probability an answer needs to count as found, by the question's language."""
+        model = self._model(row)
+        if model is not self:
+            return model.threshold
         return self.threshold_other if row[SIGNALS.index("lang_other")] else self.threshold
 
     @classmethod
     def load(cls, path: Path = RANKER_DIR / ANSWERABILITY_MODEL) -> Answerability:
-        """Load the model and check that it reads today's signals.
+        """Load the model (and the other-language one beside it, if there is one) and check
+        that they read today's signals.
 
         Raises:
-            ModelError: the file cannot be read, or was learned on other signals.
+            ModelError: a file cannot be read, or was learned on other signals.
         """
-        return cls(*load_booster(path, SIGNALS))
+        other_path = path.with_name(ANSWERABILITY_OTHER_MODEL)
+        other = cls(*load_booster(other_path, SIGNALS)) if other_path.exists() else None
+        return cls(*load_booster(path, SIGNALS), other=other)
 
     def probability(self, row: Sequence[float]) -> float:
         """The probability that the composed answer is really in the pages (:func:`adjusted`)."""
-        return adjusted(float(self.booster.predict(np.asarray([row], dtype=float), num_threads=1)[0]), row)
+        booster = self._model(row).booster
+        return adjusted(float(booster.predict(np.asarray([row], dtype=float), num_threads=1)[0]), row)
 
     def save(self, path: Path, card: dict[str, Any]) -> None:
-        """Write the model and its JSON card beside it."""
+        """Write the model and its JSON card beside it (and the other-language model beside)."""
         self.card = save_booster(self.booster, path, {**card, "features": list(SIGNALS), "threshold": self.threshold,
                                                       "threshold_other": self.threshold_other})
+        if self.other is not None:
+            self.other.save(path.with_name(ANSWERABILITY_OTHER_MODEL), {**card, "language": "other"})
 
 
 def load_booster(path: Path, names: Sequence[str]) -> tuple[Any, dict[str, Any]]:

@@ -386,13 +386,23 @@ def answerability_rows(sets: list[TrainingSet], composed: dict[str, list[Any]]
 
 
 def fit_answerability(x: np.ndarray, y: np.ndarray, thresholds: tuple[float, float] = (0.5, 0.5)) -> Answerability:
-    """A binary LightGBM classifier over the answerability signals, with its thresholds for
-    Chinese questions and for questions in another language."""
+    """Binary LightGBM classifiers over the answerability signals: one learned from the
+    Chinese questions' rows, one from the rows of questions in another language (when there
+    are both kinds), with their thresholds."""
     import lightgbm
 
-    data = lightgbm.Dataset(x, y, feature_name=list(SIGNALS))
-    model = Answerability(lightgbm.train(ANSWERABILITY_PARAMS, data, ANSWERABILITY_ROUNDS))
+    def learned(mask: np.ndarray) -> Any:
+        return lightgbm.train(ANSWERABILITY_PARAMS, lightgbm.Dataset(x[mask], y[mask], feature_name=list(SIGNALS)),
+                              ANSWERABILITY_ROUNDS)
+
+    other = x[:, SIGNALS.index("lang_other")] > 0
+    if other.any() and (~other).any():
+        model = Answerability(learned(~other), other=Answerability(learned(other)))
+    else:
+        model = Answerability(learned(np.ones(len(y), dtype=bool)))
     model.threshold, model.threshold_other = thresholds
+    if model.other is not None:
+        model.other.threshold = model.other.threshold_other = thresholds[1]
     return model
 
 

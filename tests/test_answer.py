@@ -12,7 +12,7 @@ from assistant.answer import (
     table_answer,
     trimmed,
 )
-from assistant.answerability import LEXICAL_SIGNALS, SIGNALS
+from assistant.answerability import SIGNALS, adjusted
 from assistant.candidates import Candidate
 from assistant.chunking import Passage, Sentence
 from assistant.citation import Citation
@@ -75,14 +75,16 @@ def test_the_shipped_answerability_model_reads_todays_signals(rankers: Rankers) 
     assert len(row) == len(SIGNALS) and 0.0 <= model.probability(row) <= 1.0
 
 
-def test_a_question_in_another_language_is_judged_without_word_signals(rankers: Rankers) -> None:
+def test_a_question_in_another_language_is_judged_by_its_own_model_on_every_signal(rankers: Rankers) -> None:
     p = _passage("本报讯 太原市今年新建学校12所，新增学位1.2万个。", 4)
     row = compose("How many schools did Taiyuan build this year?", [Hit(p, 1.0, 0.80, 0.0)],
                   Evidence({"a.txt": p.text}), rankers).signals
-    assert row[SIGNALS.index("lang_other")] == 1.0
-    assert all(row[SIGNALS.index(name)] == 0.0 for name in LEXICAL_SIGNALS)
-    model = rankers.answerability  # English is decided by its own threshold, chosen on real English questions
-    assert model is not None and model.threshold_for(row) == model.card["threshold_other"] != model.threshold
+    assert row[SIGNALS.index("lang_other")] == 1.0 and row[SIGNALS.index("dense_top")] == 0.80  # nothing zeroed
+    model = rankers.answerability  # learned from questions in English, with its own threshold
+    assert model is not None and model.other is not None and model.other.card["language"] == "other"
+    assert model.other.card["features"] == list(SIGNALS) and model.threshold_for(row) == model.other.threshold
+    english = adjusted(float(model.other.booster.predict([row])[0]), row)
+    assert model.probability(row) == english != adjusted(float(model.booster.predict([row])[0]), row)
 
 
 def test_a_long_answer_is_trimmed_to_the_clauses_that_answer_and_stays_cited() -> None:

