@@ -8,7 +8,9 @@ an interrupted run keeps every file it finished.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -228,8 +230,8 @@ def store_upload(name: str, raw: bytes, folder: Path, settings: Settings = DEFAU
     no other page: the same content already indexed or stored under that name is that file
     (nothing is written); other content under a taken name (or a clean name another upload
     already took: 😀.txt and 🎉.txt both clean to upload.txt) is stored as ``name-2``,
-    ``name-3``…. Names are claimed by exclusive creation, so uploads running side by side
-    never share one.
+    ``name-3``…. A name is claimed by a hard link to the complete copy, so uploads running side
+    by side never share a name, and one that finds the name taken reads the whole page there.
 
     Returns:
         The stored copy's path, and whether this call created it.
@@ -246,25 +248,28 @@ def store_upload(name: str, raw: bytes, folder: Path, settings: Settings = DEFAU
     digest = hashlib.sha256(raw).hexdigest()
     stem, suffix = Path(safe).stem, Path(safe).suffix
     folder.mkdir(parents=True, exist_ok=True)
-    for n in range(1, UPLOAD_NAME_TRIES + 1):
-        candidate = safe if n == 1 else f"{stem}-{n}{suffix}"
-        record = indexed.get(candidate)
-        if record is not None:
-            if record.sha256 == digest and Path(record.path).is_file():
-                return Path(record.path), False  # this very page is indexed already
-            continue
-        target = folder / candidate
-        try:
-            out = target.open("xb")
-        except FileExistsError:
-            if target.read_bytes() == raw:
-                return target, False  # stored already (by an upload running beside this one)
-            continue  # another page's stored copy
-        try:
-            with out:
-                out.write(raw)
-        except BaseException:
-            target.unlink(missing_ok=True)  # no half-written copy
-            raise
-        return target, True
+    # the whole copy is written under a hidden name first, then claimed under its own name by a
+    # hard link, which fails if the name is taken: a page stored under a name is always complete,
+    # so an upload beside this one compares with all of it, never with half of it
+    part = tempfile.NamedTemporaryFile(dir=folder, prefix=".upload-", suffix=".part", delete=False)  # noqa: SIM115
+    try:
+        with part:
+            part.write(raw)
+        for n in range(1, UPLOAD_NAME_TRIES + 1):
+            candidate = safe if n == 1 else f"{stem}-{n}{suffix}"
+            record = indexed.get(candidate)
+            if record is not None:
+                if record.sha256 == digest and Path(record.path).is_file():
+                    return Path(record.path), False  # this very page is indexed already
+                continue
+            target = folder / candidate
+            try:
+                os.link(part.name, target)
+            except FileExistsError:
+                if target.read_bytes() == raw:
+                    return target, False  # stored already (by an upload running beside this one)
+                continue  # another page's stored copy
+            return target, True
+    finally:
+        Path(part.name).unlink(missing_ok=True)
     raise DocumentError(f"{safe}: {UPLOAD_NAME_TRIES} pages already have this name; rename the file.")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import DocumentError
-from assistant.ingest import collect_files, parse_source, safe_file_name
+from assistant.ingest import collect_files, parse_source, safe_file_name, store_upload
 
 
 def test_upload_names_cannot_leave_the_folder() -> None:
@@ -179,3 +179,19 @@ def test_kill_9_at_random_moments_of_uploads_and_removals_keeps_the_last_commit(
         if names:
             assert assistant.ask("忻州市今年新建第几号工程？").question
         assistant.close()
+
+
+def test_uploads_of_one_name_side_by_side_store_each_page_once_and_whole(tmp_path: Path) -> None:
+    """Eight uploads named page.txt at once, twenty times (six contents, one sent three
+    times): an upload that finds the name taken compares with the whole page stored there,
+    never a half-written one, so the repeated page is stored once and no page is lost."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    page = "本报讯 太原市今年新建学校{n}座。" + "新增学位一万个，惠及全市学生。" * 2000  # ~60 kB: long to write
+    contents = [page.format(n=n) for n in (1, 2, 3, 4, 5, 6, 6, 6)]
+    for attempt in range(20):
+        folder = tmp_path / str(attempt)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda c, at=folder: store_upload("page.txt", c.encode(), at), contents))
+        stored = sorted(p.read_text(encoding="utf-8") for p in folder.iterdir())
+        assert stored == sorted(set(contents)), attempt  # no leftover part file either
