@@ -42,6 +42,12 @@ def plain(text: str) -> str:
                    and not re.match(r"[\u3000-\u303f\uff00-\uffef“”‘’—…·、]", ch))
 
 
+def holds_answer(example: Example, text: str) -> bool:
+    """Whether ``text`` holds one of the example's gold answers (read :func:`plain`)."""
+    held = plain(text)
+    return any(plain(g) in held for g in example.answers if g)
+
+
 def squad_folders(path: Path) -> tuple[Path, Path]:
     """Where a SQuAD file's own index and its contexts (one file each) live: named after the
     file and a hash of its content, under ``.index/``."""
@@ -158,8 +164,7 @@ def score(examples: list[Example], answers: list[Answer], max_answer_chars: int 
         rank = retrieval_hit(e, [p.to_dict() for p in a.passages])
         for k in HIT_KS:
             hits[k] += int(rank is not None and rank <= k)
-        text = plain(a.answer)
-        ok = a.found and any(plain(g) in text for g in e.answers if g)
+        ok = a.found and holds_answer(e, a.answer)
         acc += ok
         acc_short += ok and len(a.answer) <= max_answer_chars
         lengths.append(len(a.answer))

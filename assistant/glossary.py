@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -20,7 +20,7 @@ from pathlib import Path
 from .config import GLOSS_MAX_WORDS, GLOSS_TRANSLATIONS
 from .text import STOPWORDS
 
-_ENTRY = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
+_ENTRY = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")  # traditional, simplified, [pinyin], /senses/
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b(?:lit|fig|abbr|esp|sb|sth|cf|see)\.[^;]*")
 ENGLISH_STOP = frozenset(w for w in STOPWORDS if w.isascii()) | {
@@ -35,35 +35,39 @@ def _dictionary_file() -> Path:
     return Path(cccedict.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 
 
+def _entries() -> Iterator[re.Match[str]]:
+    """The dictionary's entries, read by :data:`_ENTRY` (none when it is not installed)."""
+    try:
+        path = _dictionary_file()
+    except ImportError:
+        return
+    with gzip.open(path, mode="rt", encoding="utf-8") as lines:
+        yield from filter(None, map(_ENTRY.match, lines))
+
+
 @lru_cache(maxsize=1)
 def glosses() -> dict[str, tuple[str, ...]]:
     """Short English gloss (lower case, plain words) → the simplified Chinese words it
     translates, in dictionary order; a proper name's first word ("Shanxi" of "Shanxi
     Province") also counts as its gloss. Empty when the dictionary is not installed."""
-    try:
-        path = _dictionary_file()
-    except ImportError:
-        return {}
     table: dict[str, dict[str, int]] = {}
-    with gzip.open(path, mode="rt", encoding="utf-8") as lines:
-        for line in lines:
-            m = _ENTRY.match(line)
-            if not m or len(m.group(2)) < 2:  # a single character means too many things
-                continue
-            word, senses = m.group(2), [g for g in m.group(3).split("/") if not g.startswith("CL:")]
-            for gloss in senses:
-                plain = _NOISE.sub(" ", gloss).strip()
-                if plain.startswith("to "):
-                    plain = plain[3:]
-                full = " ".join(_WORD.findall(plain.lower()))
-                # the fewer senses a word has, the surer the translation; a name's first word
-                # alone ("Shanxi" of "Shanxi Province") comes after every full gloss
-                keys = [(full, len(senses))] + ([(full.split(" ", 1)[0], NAME_RANK + len(senses))]
-                                                 if plain[:1].isupper() and " " in full else [])
-                for key, rank in keys:
-                    if key and len(key.split()) <= GLOSS_MAX_WORDS and not set(key.split()) <= ENGLISH_STOP:
-                        bucket = table.setdefault(key, {})
-                        bucket[word] = min(rank, bucket.get(word, rank))
+    for m in _entries():
+        if len(m.group(2)) < 2:  # a single character means too many things
+            continue
+        word, senses = m.group(2), [g for g in m.group(4).split("/") if not g.startswith("CL:")]
+        for gloss in senses:
+            plain = _NOISE.sub(" ", gloss).strip()
+            if plain.startswith("to "):
+                plain = plain[3:]
+            full = " ".join(_WORD.findall(plain.lower()))
+            # the fewer senses a word has, the surer the translation; a name's first word
+            # alone ("Shanxi" of "Shanxi Province") comes after every full gloss
+            keys = [(full, len(senses))] + ([(full.split(" ", 1)[0], NAME_RANK + len(senses))]
+                                             if plain[:1].isupper() and " " in full else [])
+            for key, rank in keys:
+                if key and len(key.split()) <= GLOSS_MAX_WORDS and not set(key.split()) <= ENGLISH_STOP:
+                    bucket = table.setdefault(key, {})
+                    bucket[word] = min(rank, bucket.get(word, rank))
     return {k: tuple(sorted(v, key=lambda w: (v[w], len(w)))) for k, v in table.items()}
 
 
@@ -124,24 +128,16 @@ _SKIP_SENSE = re.compile(r"^(?:surname|variant of|old variant|also written|used 
 def senses() -> dict[str, tuple[tuple[str, ...], str, str]]:
     """Simplified Chinese word → (its plain English senses, its first proper-name sense, its
     pinyin without tones). Empty when the dictionary is not installed."""
-    try:
-        path = _dictionary_file()
-    except ImportError:
-        return {}
     table: dict[str, tuple[tuple[str, ...], str, str]] = {}
-    with gzip.open(path, mode="rt", encoding="utf-8") as lines:
-        for line in lines:
-            m = re.match(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$", line)
-            if not m:
-                continue
-            plain = [" ".join(_FOREIGN.sub(" ", _NOISE.sub(" ", g)).split()).split(";")[0].strip(" ,")
-                     for g in m.group(4).split("/") if not _SKIP_SENSE.match(g)]
-            common, proper, sound = table.get(m.group(2), ((), "", re.sub(r"\d", "", m.group(3))))
-            if m.group(3)[:1].isupper():  # a proper name's entry: its name, not its description
-                proper = proper or next((n.group() for g in plain if (n := _NAME.match(g))), "")
-            else:
-                common = common + tuple(g for g in plain if g)
-            table[m.group(2)] = (common, proper, sound)
+    for m in _entries():
+        plain = [" ".join(_FOREIGN.sub(" ", _NOISE.sub(" ", g)).split()).split(";")[0].strip(" ,")
+                 for g in m.group(4).split("/") if not _SKIP_SENSE.match(g)]
+        common, proper, sound = table.get(m.group(2), ((), "", re.sub(r"\d", "", m.group(3))))
+        if m.group(3)[:1].isupper():  # a proper name's entry: its name, not its description
+            proper = proper or next((n.group() for g in plain if (n := _NAME.match(g))), "")
+        else:
+            common = common + tuple(g for g in plain if g)
+        table[m.group(2)] = (common, proper, sound)
     return table
 
 

@@ -45,7 +45,7 @@ from .candidates import FEATURES, LEXICAL, Candidate, candidates
 from .citation import Citation, cite
 from .config import ANSWER_POOL, DEFAULT_SETTINGS, PROJECT_ROOT, RANKER_DIR
 from .core import Assistant
-from .evaluate import Example, f1_score, plain, retrieval_hit, score
+from .evaluate import Example, f1_score, holds_answer, plain, retrieval_hit, score
 from .glossary import english_rendering
 from .question import analyse
 from .ranker import PASSAGE_MODEL, SENTENCE_MODEL, SPAN_MODEL, Answerability, Ranker, Rankers, relative, relative_names
@@ -158,11 +158,8 @@ def collect(name: str, assistant: Assistant, examples: list[Example], learn_rank
         hits = assistant.search(e.question, ANSWER_POOL)
         without = assistant.search(e.question, ANSWER_POOL, others) if e.answerable and e.source else []
         half = assistant.search(e.question, ANSWER_POOL, kept_sources)
-        texts = sorted({s.text for hs in (hits, without, half) for h in hs[:ANSWER_POOL] for s in h.passage.sentences})
-        sims = dict(zip(texts, assistant.similarity(e.question, texts)))
+        sims, pools = _read(assistant, e.question, [hits, without, half], evidence)
         out.sims[e.question] = sims
-        info = analyse(e.question)
-        pools = tuple(candidates(info, hs, _looked_up(sims), evidence.idf) for hs in (hits, without, half))
         foreign = asked_abroad(assistant, e, others, evidence) if learn_rankers else None
         out.asked.append(Asked(e, f"{name}:{article or e.question}", hits, without, half, article in kept,
                                pools, foreign))  # type: ignore[arg-type]
@@ -190,12 +187,18 @@ def asked_abroad(assistant: Assistant, e: Example, others: set[str], evidence: E
         return None
     hits = assistant.search(question, ANSWER_POOL)
     without = assistant.search(question, ANSWER_POOL, others) if e.answerable and e.source else []
-    texts = sorted({s.text for hs in (hits, without) for h in hs[:ANSWER_POOL] for s in h.passage.sentences})
+    sims, pools = _read(assistant, question, [hits, without], evidence)
+    return Foreign(question, hits, without, pools, sims)  # type: ignore[arg-type]
+
+
+def _read(assistant: Assistant, question: str, views: list[list[Hit]], evidence: Evidence
+          ) -> tuple[dict[str, float], tuple[list[Candidate], ...]]:
+    """The cosine to ``question`` of every sentence its hit lists hold, and the candidate
+    answers of each list."""
+    texts = sorted({s.text for hs in views for h in hs[:ANSWER_POOL] for s in h.passage.sentences})
     sims = dict(zip(texts, assistant.similarity(question, texts)))
     info = analyse(question)
-    pools = (candidates(info, hits, _looked_up(sims), evidence.idf),
-             candidates(info, without, _looked_up(sims), evidence.idf))
-    return Foreign(question, hits, without, pools, sims)
+    return sims, tuple(candidates(info, hs, _looked_up(sims), evidence.idf) for hs in views)
 
 
 def _stable_hash(text: str) -> str:
@@ -312,7 +315,7 @@ def passage_grade(example: Example, passage: Citation) -> float:
     answer; 1: the evidence only; 0: neither."""
     if retrieval_hit(example, [passage.to_dict()]) != 1:
         return 0.0
-    return 2.0 if any(plain(g) in plain(passage.text) for g in example.answers if g) else 1.0
+    return 2.0 if holds_answer(example, passage.text) else 1.0
 
 
 def passage_rows(sets: list[TrainingSet], composed: dict[str, list[Any]]) -> Rows:
@@ -360,15 +363,10 @@ def _view_rows(s: TrainingSet, a: Asked, views: list[Any]) -> list[tuple[list[fl
     out.append((half.signals, int(e.answerable and a.in_half), "half"))
     if a.foreign is not None:
         if full_other is not None:  # found only where the English question's answer holds the gold one
-            out.append((full_other.signals, int(e.answerable and _holds(full_other, e)), "other"))
+            out.append((full_other.signals, int(e.answerable and full_other.reply is not None and holds_answer(e, full_other.reply.text)), "other"))
         if without_other is not None and a.without:
             out.append((without_other.signals, 0, "other"))
     return out
-
-
-def _holds(c: Composed, e: Example) -> bool:
-    """Whether a composed answer holds one of the question's gold answers."""
-    return c.reply is not None and any(plain(g) in plain(c.reply.text) for g in e.answers if g)
 
 
 def answerability_rows(sets: list[TrainingSet], composed: dict[str, list[Any]]
