@@ -280,6 +280,15 @@ def test_browser_a_count_the_pages_do_not_give_is_not_found_not_a_date(page) -> 
 
 @pytest.mark.slow
 @pytest.mark.browser
+def test_browser_an_english_question_gets_its_number_highlighted_and_cited(page) -> None:
+    reply = _ask_in_chat(page, "How many basic education schools does Shanxi have?", 1)  # "not found" before
+    assert "未找到答案" not in reply and "12590所" in reply  # the English answerability model's decision
+    assert page.locator("#chatbot [data-testid='bot'] mark").first.inner_text() == "12590所"
+    assert "003_0d8103b1edb63fd3.txt" in (page.locator("#chatbot sup.cite").first.get_attribute("title") or "")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
 def test_browser_not_found_shows_closest_passages_unlike_citations(page) -> None:
     reply = _ask_in_chat(page, "山西去年的煤炭产量是多少吨？", 1)
     assert "未找到答案" in reply and "[1]" not in reply
