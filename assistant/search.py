@@ -48,7 +48,9 @@ def remove_near_duplicates(hits: list[Hit], threshold: float = DEFAULT_SETTINGS.
     grams: list[frozenset[str]] = []
     for hit in hits:
         g = char_ngrams(hit.passage.text)
-        if any(jaccard(g, other) >= threshold for other in grams):
+        # sets whose sizes differ more than the threshold allows cannot be that similar
+        if any(min(len(g), len(other)) >= threshold * max(len(g), len(other)) and jaccard(g, other) >= threshold
+               for other in grams):
             continue
         kept.append(hit)
         grams.append(g)

@@ -272,7 +272,8 @@ def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     """Jaccard similarity of two sets (0 when both are empty)."""
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
 
 
 def keywords(text: str, n: int = KEYWORDS_PER_ARTICLE) -> list[str]:
