@@ -23,6 +23,7 @@ from .config import FEATURE_TEXT_CHARS
 
 MIN_FLOAT = -3.14e100  # jieba's score of an emission the model never saw
 MIN_INF = float("-inf")  # …and of a transition it does not have
+EMISSION_ROWS = 8192  # characters whose emission scores are kept (2 kB each)
 
 State = tuple[str, str]
 
@@ -33,7 +34,7 @@ class _Model:
     is the highest state, jieba's tie-break): start and transition log-probabilities (-inf
     where the model has no transition), whether a state has successors, which states the
     transition table lists, and, per character, its emission scores and the states it allows
-    (filled as characters come: at most one row of 256 scores per distinct character)."""
+    (filled as characters come, at most :data:`EMISSION_ROWS` of them)."""
 
     names: list[State]
     index: dict[State, int]
@@ -73,6 +74,8 @@ def _model(states: dict[str, Any], start_p: dict[State, float], trans_p: dict[St
 def _emission(m: _Model, emit_p: dict[State, dict[str, float]], char: str) -> np.ndarray:
     e = m.emissions.get(char)
     if e is None:
+        if len(m.emissions) >= EMISSION_ROWS:  # a long-running app meets ever more characters
+            m.emissions.clear()
         e = m.emissions[char] = np.array([emit_p[s].get(char, MIN_FLOAT) if s in emit_p else MIN_FLOAT
                                           for s in m.names])
     return e

@@ -1,6 +1,7 @@
 import importlib
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
@@ -45,3 +46,14 @@ def test_the_fast_decoder_agrees_on_any_run_even_of_characters_the_model_never_s
 def test_tagging_finds_a_name_the_dictionary_lacks() -> None:
     assert ("谢苗诺", "nr") in tagged("瓦西里·谢苗诺维奇出席了会议")  # decoded by the model, not the dictionary
     assert pos_words("太原市政府") == tuple(tagged("太原市政府"))
+
+
+def test_the_decoders_memory_of_characters_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.postag as postag
+
+    monkeypatch.setattr(postag, "EMISSION_ROWS", 8)
+    for ch in "瓦西里谢苗诺维奇鍾龘阵内智则黄敏惠":
+        ours, theirs = _decode_both("阿" + ch + "斯")
+        assert ours == theirs
+    model = next(m for tables, m in postag._MODELS.values() if tables[2] is trans_P)
+    assert 0 < len(model.emissions) <= 8
