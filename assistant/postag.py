@@ -23,7 +23,7 @@ from .config import FEATURE_TEXT_CHARS
 
 MIN_FLOAT = -3.14e100  # jieba's score of an emission the model never saw
 MIN_INF = float("-inf")  # …and of a transition it does not have
-EMISSION_ROWS = 8192  # characters whose emission scores are kept (2 kB each)
+CHARACTERS_KEPT = 8192  # characters whose emission scores and states are remembered (2.3 kB each)
 
 State = tuple[str, str]
 
@@ -33,8 +33,7 @@ class _Model:
     """A model as arrays over its states, in descending order (so the first best predecessor
     is the highest state, jieba's tie-break): start and transition log-probabilities (-inf
     where the model has no transition), whether a state has successors, which states the
-    transition table lists, and, per character, its emission scores and the states it allows
-    (filled as characters come, at most :data:`EMISSION_ROWS` of them)."""
+    transition table lists, and per character its :func:`_column`."""
 
     names: list[State]
     index: dict[State, int]
@@ -43,8 +42,7 @@ class _Model:
     linked: np.ndarray  # trans > -inf
     has_next: np.ndarray
     listed: np.ndarray
-    emissions: dict[str, np.ndarray]
-    allowed: dict[str, np.ndarray]
+    columns: dict[str, tuple[np.ndarray, np.ndarray]]  # per character: see _column
 
 
 _MODELS: dict[tuple[int, ...], tuple[tuple[Any, ...], _Model]] = {}
@@ -66,32 +64,26 @@ def _model(states: dict[str, Any], start_p: dict[State, float], trans_p: dict[St
     has_next = np.array([bool(trans_p.get(s)) for s in names])
     listed = np.array([s in trans_p for s in names])
     start = np.array([start_p.get(s, MIN_INF) for s in names])
-    model = _Model(names, index, start, trans, trans > MIN_INF, has_next, listed, {}, {})
+    model = _Model(names, index, start, trans, trans > MIN_INF, has_next, listed, {})
     _MODELS[tuple(map(id, tables))] = (tables, model)
     return model
 
 
-def _emission(m: _Model, emit_p: dict[State, dict[str, float]], char: str) -> np.ndarray:
-    e = m.emissions.get(char)
-    if e is None:
-        if len(m.emissions) >= EMISSION_ROWS:  # a long-running app meets ever more characters
-            m.emissions.clear()
-        e = m.emissions[char] = np.array([emit_p[s].get(char, MIN_FLOAT) if s in emit_p else MIN_FLOAT
-                                          for s in m.names])
-    return e
-
-
-def _allowed(m: _Model, states: dict[str, Any], char: str) -> np.ndarray:
-    a = m.allowed.get(char)
-    if a is None:
+def _column(m: _Model, states: dict[str, Any], emit_p: dict[State, dict[str, float]], char: str
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """A character's emission score in every state, and the states it allows (all the
+    transition table lists, for a character the model has no states for); remembered for
+    :data:`CHARACTERS_KEPT` characters."""
+    known = m.columns.get(char)
+    if known is None:
+        if len(m.columns) >= CHARACTERS_KEPT:  # a long-running app meets ever more characters
+            m.columns.clear()
+        emission = np.array([emit_p[s].get(char, MIN_FLOAT) if s in emit_p else MIN_FLOAT for s in m.names])
         own = states.get(char)
-        if own is None:
-            a = m.listed
-        else:
-            a = np.zeros(len(m.names), dtype=bool)
-            a[[m.index[s] for s in own if s in m.index]] = True
-        m.allowed[char] = a
-    return a
+        allowed = m.listed if own is None else np.isin(np.arange(len(m.names)),
+                                                        [m.index[s] for s in own if s in m.index])
+        known = m.columns[char] = (emission, allowed)
+    return known
 
 
 def viterbi(
@@ -109,18 +101,19 @@ def viterbi(
     (score, state) pairs does."""
     m = _model(states, start_p, trans_p, emit_p)
     n = len(m.names)
-    present = _allowed(m, states, obs[0])
-    score = np.where(present, m.start + _emission(m, emit_p, obs[0]), MIN_INF)
+    emission, present = _column(m, states, emit_p, obs[0])
+    score = np.where(present, m.start + emission, MIN_INF)
     came_from: list[np.ndarray] = []
     for t in range(1, len(obs)):
         prev = np.flatnonzero(present & m.has_next)
         expect = m.linked[prev].any(axis=0)
-        now = expect & _allowed(m, states, obs[t])
+        emission, allowed = _column(m, states, emit_p, obs[t])
+        now = expect & allowed
         if not now.any():
             now = expect if expect.any() else m.listed
         cur = np.flatnonzero(now)
         pair = score[prev][:, None] + m.trans[np.ix_(prev, cur)]
-        pair += _emission(m, emit_p, obs[t])[cur]
+        pair += emission[cur]
         best = pair.argmax(axis=0)
         score = np.full(n, MIN_INF)
         score[cur] = pair[best, np.arange(len(cur))]

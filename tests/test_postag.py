@@ -51,9 +51,9 @@ def test_tagging_finds_a_name_the_dictionary_lacks() -> None:
 def test_the_decoders_memory_of_characters_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     import assistant.postag as postag
 
-    monkeypatch.setattr(postag, "EMISSION_ROWS", 8)
+    monkeypatch.setattr(postag, "CHARACTERS_KEPT", 8)
     for ch in "瓦西里谢苗诺维奇鍾龘阵内智则黄敏惠":
         ours, theirs = _decode_both("阿" + ch + "斯")
         assert ours == theirs
     model = next(m for tables, m in postag._MODELS.values() if tables[2] is trans_P)
-    assert 0 < len(model.emissions) <= 8
+    assert 0 < len(model.columns) <= 8
