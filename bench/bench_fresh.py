@@ -2,8 +2,9 @@
 
     python bench/bench_fresh.py ../shared/data/drcd/DRCD_dev.json [--questions 200] [--skip 600] [--json]
 
-Opens (or builds) the SQuAD set's own index, warms the models up, then asks ``--questions``
-questions (after skipping ``--skip``), each once, in this new process, and reports the full
+Opens the SQuAD set's own index (``python -m assistant eval`` builds it), warms the models
+up, then asks ``--questions`` questions (after skipping ``--skip``), each once, in this new
+process, and reports the full
 ``ask`` p50 / p95 and the milliseconds per question spent tagging parts of speech (jieba's
 decoder, :mod:`assistant.postag`), which fresh sentences pay and the scale benchmark's
 recombined ones mostly do not.
@@ -18,20 +19,25 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant import postag
-from assistant.cli import _open_for
-from assistant.config import DEFAULT_MODELS_FILE
+from assistant import Assistant, AssistantError, postag
+from assistant.evaluate import load_examples, squad_folders
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("squad", type=Path, help="a SQuAD-format set (indexed under .index/ on first use)")
+    parser.add_argument("squad", type=Path, help="a SQuAD-format set, indexed by `python -m assistant eval` first")
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--skip", type=int, default=600, help="questions to pass over first")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    assistant, examples = _open_for(args.squad, None, DEFAULT_MODELS_FILE)
+    try:
+        examples = [e for e in load_examples(args.squad)[0] if e.question.strip()]
+    except AssistantError as exc:
+        raise SystemExit(str(exc)) from exc
+    assistant = Assistant(squad_folders(args.squad)[0])
+    if not assistant.exists():
+        raise SystemExit(f"{args.squad}: index it first with `python -m assistant eval {args.squad}`")
     assistant.warm_up()
     spent = [0.0]
     tagged = postag.tagged
