@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from .text import CJK, CLASSIFIERS, CN_NUMERALS, QUOTATION_MARKS, normalize
+from .text import CJK, CLASSIFIERS, CN_NUMERALS, QUOTATION_MARKS, normalize, simplified
 
 AnswerType = Literal["money", "year", "date", "number", "person", "place", "org"]
 ANSWER_TYPES: tuple[AnswerType, ...] = ("money", "year", "date", "number", "person", "place", "org")
@@ -23,6 +23,8 @@ _ZH_TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"多少钱|多少(?:万|亿|千)?(?:元|美元|欧元|日元|英镑|港元|块)|(?:价格|票价|门票|售价|费用|花费|金额|投资|"
                 r"资金|成本|收入|营收|预算|工资|薪|奖金|罚款|补贴|补助|经费)[^，,。]{0,6}?(?:多少|几)(?!时间|天|年|月|小时|分钟|次)"),
      "money"),
+    (re.compile(r"多少(?:万|亿|千|百)?(?:元|块)?的?(?:投资|资金|经费|捐款|收入|营收|税收|补贴|补助|奖金|费用|成本|工资|罚款|"
+                r"利润)(?!项目|者|人|方|企业|机构|主体|基金|公司)"), "money"),  # 吸引了多少投资
     (re.compile(r"哪[一1]?年|何年|(?:西元|公元|民国)几年|什么年份|哪个年份|哪[一1]年份|几几年|哪个年代|哪个世纪"), "year"),
     (re.compile(r"什么时候|什么时间|何时|哪[一1]?天|几月|几号|几日|哪个月|什么日子|日期是"), "date"),
     (re.compile(r"谁|哪位|何人|什么人|哪个人"), "person"),
@@ -35,7 +37,9 @@ _ZH_TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
 _EN_TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"\bhow much (?:money|does|did|do|will|is|was|were)\b.*\b(?:cost|spend|spent|invest|pay|paid|earn|"
                 r"worth|price|budget|fund)|\bwhat (?:is|was) the (?:price|cost|budget|fee)|\bhow much .*"
-                r"\b(?:yuan|dollars?|rmb|money|funding|investment)\b", re.I), "money"),
+                r"\b(?:yuan|dollars?|rmb|money|funding|funds?|investments?|payments?|revenues?|income|profits?|donations?|"
+                r"subsid(?:y|ies)|fees?|costs?|budgets?|spending|expenditures?|salar(?:y|ies)|wages?|fines?|taxes)\b",
+                re.I), "money"),
     (re.compile(r"\b(?:what|which|in what|in which) year\b", re.I), "year"),
     (re.compile(r"\bwhen\b|\bwhat (?:date|day|month|time)\b|\bon which (?:date|day)\b", re.I), "date"),
     (re.compile(r"\bwho(?:m|se)?\b", re.I), "person"),
@@ -60,9 +64,8 @@ _NUMBER = re.compile(rf"\d|半|数|多|几|[{CN_NUMERALS}]+(?=[{CLASSIFIERS}国�
 _NUMERAL_WORD = re.compile(f"[{CN_NUMERALS}]")  # in a word tagged as a numeral (四十九, 三成, 第三)
 _QUOTED = re.compile("|".join(f"{p[0]}[^{p[1]}]*{p[1]}" for p in QUOTATION_MARKS))  # a name (“十四五”), not a count
 _CALENDAR = re.compile(r"(?:\d{4}\s*年)?\d{1,2}\s*月(?:\d{1,2}\s*[日号])?")  # a day, not a count
-_PLACE_SUFFIX = re.compile(r"(?:省|市|县|区|镇|乡|村|州|国|岛|山|河|江|湖|海|洋|湾|路|街|港|站|城|府|郡|洲|峰|谷|岭|"
-                           r"原|盆地|半岛|群岛|沙漠|平原|高原|地区|大道|广场|公园|机场|寺|宫|馆|园|楼|桥|门|关|堡|"
-                           ")$")
+_CALENDAR_SPAN = re.compile(rf"{_CALENDAR.pattern}(?:\s*[至到\-—–~～]\s*{_CALENDAR.pattern})?")  # …nor a span of days
+_DATES = re.compile(rf"{_CALENDAR_SPAN.pattern}|\d{{4}}\s*年")  # what a clause says of days and years counts nothing
 _ORG_SUFFIX = re.compile(r"(?:公司|集团|大学|学院|学校|中学|小学|银行|医院|局|厅|委|委员会|部|署|会|协会|学会|中心|研究院|"
                          r"研究所|政府|组织|联盟|电视台|报社|出版社|基金会|俱乐部|队|党|军|社|所|院|处|站|台|行|厂|店|"
                          r"联合国|[A-Z]{2,})$")
@@ -71,6 +74,42 @@ _PERSON_MARK = re.compile(r"[·•]|(?:[家者员手师长官督主童判帝王�
                           r"父亲|母亲|儿子|女儿|妻子|丈夫|兄弟|姐妹|[帝王后公侯伯子])$")
 _ENTITY_TAGS = {"person": ("nr",), "place": ("ns",), "org": ("nt",)}
 ENTITY_MAX_CHARS = 12  # an untagged name without digits up to this long passes as a person or organisation
+
+
+_ASKED_LEVEL = re.compile(r"哪(?:一?个|一)?([省市县区镇乡村])|\bwhich (province|city|county|district|town|village)\b", re.I)
+_LEVEL_OF = {"province": "省", "city": "市", "county": "县", "district": "区", "town": "镇", "village": "村"}
+_MONEY_COLUMN = re.compile(r"[(（](?:万|亿|千|百)?(?:元|美元|港元)[)）]\s*[：:]\s*\d")  # a table cell: 金额(元)：143585
+_GENERIC_PLACE = frozenset("省市县区镇乡村州国地城各全本该某当每两三多个")  # 区县, 全省, 各市 name no place
+_ABOVE_CITY = frozenset(("中国", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南",
+                         "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西",
+                         "西藏", "宁夏", "新疆"))  # a country or province answers no 哪个市 (北京, 上海… are cities)
+
+
+def states_asked(kind: AnswerType | None, question: str, text: str) -> bool:
+    """Whether ``text`` states a value of the kind asked, for the questions where its absence
+    settles the matter: a 多少钱 (money) question needs a sum of money, a 哪个县 (province,
+    city, district, town, village) question a place of that level by name. Every other
+    question passes: a person, a count or a date can be said in too many ways to tell."""
+    text = normalize(simplified(text))
+    if kind == "money":
+        return bool(_MONEY.search(text) or _MONEY_COLUMN.search(text))
+    level = _ASKED_LEVEL.search(normalize(simplified(question))) if kind == "place" else None
+    if level is None:
+        return True
+    from .postag import pos_words
+
+    suffix = level.group(1) or _LEVEL_OF[level.group(2).lower()]
+    return any(len(w) >= 2 and (f.startswith("ns") and (suffix == "省" or _level_name(w) not in _ABOVE_CITY)
+                                or w.endswith(suffix) and not set(w[:-1]) <= _GENERIC_PLACE)
+               for w, f in pos_words(text))
+
+
+def _level_name(word: str) -> str:
+    """A place's name without its level: 山西省 → 山西, 新疆维吾尔自治区 → 新疆."""
+    for ending in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省"):
+        if word.endswith(ending) and len(word) > len(ending):
+            return word[: -len(ending)]
+    return word
 
 
 def language(text: str) -> Language:
@@ -102,7 +141,7 @@ def has_type(kind: AnswerType | None, span: str) -> bool:
     if kind == "date":
         return bool(_DATE.search(span) or _YEAR.search(span))
     if kind == "number":  # a lone numeral (千 of 千年) is a fragment, not a number; a date is no count
-        return (_counts(_QUOTED.sub("", span)) and not _CALENDAR.fullmatch(span)
+        return (_counts(_DATES.sub("", _QUOTED.sub("", span))) and not _CALENDAR_SPAN.fullmatch(span)
                 and not re.fullmatch(f"[{CN_NUMERALS}半数多几]", span))
     return _is_entity(kind, span)
 
@@ -126,8 +165,8 @@ def _is_entity(kind: str, span: str) -> bool:
     words = pos_words(span)
     if any(f.startswith(_ENTITY_TAGS[kind]) and len(w) >= 2 for w, f in words):
         return True
-    if kind == "place":
-        return bool(_PLACE_SUFFIX.search(span))
+    if kind == "place":  # 哪里 is answered by a description as often as by a name: the span ranker chooses
+        return True
     if (_PERSON_MARK if kind == "person" else _ORG_SUFFIX).search(span):
         return True
     # names jieba does not know (transliterations, titles): short, and no number or date in them

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .answer_types import has_type
+from .answer_types import has_type, states_asked
 from .candidates import FEATURES, Candidate, idf_overlap
 from .config import CONFIDENCE_HITS
 from .question import QuestionInfo
@@ -35,7 +35,9 @@ SIGNALS = ("best_score", "second_score", "margin", "score_spread", "fused_top", 
            "left_anchor", "predicate_overlap", "expects_type", "type_match", "short_found", "list_answer",
            "lang_other", "question_chars")
 BM25_K1 = 1.2  # tantivy's BM25: a word's share of a score is at most idf × (k1 + 1)
-TYPE_MISS_PENALTY = 0.5  # a question asking for a type whose answer holds none is half as likely answered
+TYPE_MISS_PENALTY = 0.5  # a question asking for a type whose short answer is none is half as likely answered
+UNSTATED = -1.0  # ``type_match`` of an answer that states no value of the kind asked (:func:`states_asked`)
+UNSTATED_PENALTY = 0.25  # …and such an answer a quarter as likely: the pages talk about it without saying it
 
 
 def signals(info: QuestionInfo, hits: list[Hit], ranked: list[Candidate], answer_text: str, short: str | None,
@@ -79,7 +81,7 @@ def signals(info: QuestionInfo, hits: list[Hit], ranked: list[Candidate], answer
         "left_anchor": feature("left_anchor"),
         "predicate_overlap": feature("predicate_overlap"),
         "expects_type": 1.0 if info.expects else 0.0,
-        "type_match": 1.0 if info.expects and short and has_type(info.expects, short) else 0.0,
+        "type_match": _type_match(info, answer_text, short),
         "short_found": 1.0 if short else 0.0,
         "list_answer": 1.0 if listed else 0.0,
         "lang_other": 1.0 if info.lang != "zh" else 0.0,
@@ -88,13 +90,29 @@ def signals(info: QuestionInfo, hits: list[Hit], ranked: list[Candidate], answer
     return [values[name] for name in SIGNALS]
 
 
+def _type_match(info: QuestionInfo, answer_text: str, short: str | None) -> float:
+    """1 when the short answer has the type asked for, 0 when it has not (or nothing is
+    asked for), :data:`UNSTATED` when the whole answer states no value of the kind asked
+    where that settles it (a 多少钱 answer naming no sum: :func:`states_asked`). Models
+    learned before the third value read it as 0."""
+    if not info.expects:
+        return 0.0
+    if answer_text and not states_asked(info.expects, info.text, answer_text):
+        return UNSTATED
+    return 1.0 if short and has_type(info.expects, short) else 0.0
+
+
 def adjusted(p: float, row: Sequence[float]) -> float:
     """The model's probability, lowered when the question asks for a type (money, a year, a
-    person…) and the answer holds no span of it: the pages may talk about the topic without
-    saying what is asked."""
-    if row[SIGNALS.index("expects_type")] and not row[SIGNALS.index("type_match")]:
-        return p * TYPE_MISS_PENALTY
-    return p
+    person…) and the short answer is none of it (:data:`TYPE_MISS_PENALTY`), and more when
+    the answer states no value of the kind asked at all (:data:`UNSTATED_PENALTY`): the
+    pages may talk about the topic without saying what is asked."""
+    if not row[SIGNALS.index("expects_type")]:
+        return p
+    match = row[SIGNALS.index("type_match")]
+    if match == UNSTATED:
+        return p * UNSTATED_PENALTY
+    return p if match > 0 else p * TYPE_MISS_PENALTY
 
 
 def _apart(a: Candidate, b: Candidate) -> bool:

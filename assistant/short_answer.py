@@ -46,8 +46,10 @@ from .question import (
 )
 from .text import (
     CAUSE_CUE,
+    CLASSIFIERS,
     CLAUSE,
     CLAUSE_BODY,
+    CN_NUMERALS,
     EDGE_PUNCT,
     EDGE_WORDS,
     PLACE_CUE,
@@ -121,6 +123,20 @@ def short_answer(info: QuestionInfo, sentence: str, span_ranker: Scorer,
     return sentence[s:e]
 
 
+_COUNTED = re.compile(f"(?!个百分点)[{re.sub('[元块万亿个]', '', CLASSIFIERS)}](?!亿|万)")  # the unit a count is asked in
+SAME_UNITS = ("人名位口", "天日", "家户", "次回")  # units that count the same things
+_UNIT_OF = re.compile(rf"[\d{CN_NUMERALS}.]\s*(?:[万亿])?\s*(?:余|多)?([^\d{CN_NUMERALS}.\s])")  # 11家配送企业 → 家
+
+
+def _in_unit(span: str, unit: str) -> bool:
+    """Whether a number span counts in ``unit`` (or in none): 12所 for 几所, not 3.28亿元 or 29家."""
+    if has_type("money", span) or span[-1] in "%％":
+        return False
+    counted = _UNIT_OF.search(span)
+    same = next((group for group in SAME_UNITS if unit in group), unit)
+    return counted is None or counted.group(1) in same + "个" or counted.group(1) not in CLASSIFIERS
+
+
 def answer_spans(r: Reading) -> list[tuple[int, int]]:
     """The candidate spans (:func:`span_candidates`) of the type the question asks for; for a
     number, money, date or year, the value written in digits itself, with no more than the
@@ -129,6 +145,9 @@ def answer_spans(r: Reading) -> list[tuple[int, int]]:
     kind = r.info.expects
     spans = [sp for sp in span_candidates(r) if has_type(kind, r.text[sp[0]:sp[1]])
              and not (kind == "number" and _quoted(r.text, sp[0]))]
+    asked = _COUNTED.match(r.info.right) if kind == "number" else None
+    if asked:  # 多少天, 几所: a count in another unit (a sum, a share, 29家) counts no days, no schools
+        spans = [(s, e) for s, e in spans if _in_unit(r.text[s:e], asked.group())]
     values = _values(r.text)
     if kind not in VALUE_TYPES or not values:
         return spans
@@ -168,6 +187,7 @@ def _foreign_short_answer(info: QuestionInfo, sentence: str,
         return None
     text = simplified(sentence)  # read in simplified script, position for position, as :func:`read` does
     spans = _not_asked(info, text, _outside_credits(info, text, typed_candidates(info.expects, text)))
+    spans = _not_stated(info, text, spans)
     clauses = [next((m for m in CLAUSE.finditer(text) if m.start() <= s < m.end()), None) for s, _ in spans]
     if re.search(r"\bhow many\b", info.text, re.I) and not re.search(r"percent|rate|share|proportion|ratio|per\b",
                                                                      info.text, re.I):
@@ -402,6 +422,26 @@ def _not_asked(info: QuestionInfo, sentence: str, spans: list[tuple[int, int]]) 
         return spans
     named = {_bare(w) for w in translate(info.text, lambda word: word in sentence)}
     kept = [(s, e) for s, e in spans if _bare(sentence[s:e].strip()) not in named]
+    return kept or spans
+
+
+_ENGLISH_NUMBERS = {w: n for n, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                                  "nine", "ten", "eleven", "twelve"))}
+
+
+def _not_stated(info: QuestionInfo, sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The number spans whose value the question in another language does not already state
+    ("along the three highways, how many base stations…": 三个 is the highways, not the
+    answer). All of them, if every span states one."""
+    if len(spans) < 2:
+        return spans
+    words = re.findall(r"[a-z]+|\d+(?:\.\d+)?", info.text.lower())
+    stated = {str(_ENGLISH_NUMBERS.get(w, w)) for w in words if w in _ENGLISH_NUMBERS or w[0].isdigit()}
+    if not stated:
+        return spans
+    kept = [(s, e) for s, e in spans
+            if (m := re.match(r"\d+(?:\.\d+)?", normalize(sentence[s:e].strip()))) is None
+            or m.group() not in stated or re.match(r"\d+(?:\.\d+)?[万亿]", normalize(sentence[s:e].strip()))]
     return kept or spans
 
 

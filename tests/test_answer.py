@@ -12,7 +12,7 @@ from assistant.answer import (
     table_answer,
     trimmed,
 )
-from assistant.answerability import SIGNALS, adjusted
+from assistant.answerability import SIGNALS, UNSTATED, UNSTATED_PENALTY, adjusted
 from assistant.candidates import Candidate
 from assistant.chunking import Passage, Sentence
 from assistant.citation import Citation
@@ -73,6 +73,19 @@ def test_the_shipped_answerability_model_reads_todays_signals(rankers: Rankers) 
     p = _passage("本报讯 太原市今年新建学校12所，新增学位1.2万个。", 4)
     row = compose("太原市今年新建学校多少所？", [Hit(p, 1.0, 0.93, 8.0)], Evidence({"a.txt": p.text}), rankers).signals
     assert len(row) == len(SIGNALS) and 0.0 <= model.probability(row) <= 1.0
+
+
+def test_a_price_asked_of_pages_that_name_no_sum_is_not_found(rankers: Rankers) -> None:
+    doc = "本报讯 平遥古城的门票今年起实行分时预约，游客可在网上购买门票，今年接待游客500万人次。"
+    p = _passage(doc, 4)
+    hits, evidence = [Hit(p, 1.0, 0.93, 8.0)], Evidence({"a.txt": doc})
+    asked = compose("平遥古城的门票多少钱？", hits, evidence, rankers).signals
+    assert asked[SIGNALS.index("type_match")] == UNSTATED
+    assert adjusted(0.8, asked) == pytest.approx(0.8 * UNSTATED_PENALTY)
+    price = build_answer("平遥古城的门票多少钱？", hits, evidence, rankers)
+    assert not price.found and not price.citations  # the page talks about tickets without a price
+    visitors = build_answer("平遥古城今年接待游客多少人次？", hits, evidence, rankers)
+    assert visitors.found and visitors.short_answer == "500万人次"  # the same page answers what it does say
 
 
 def test_a_question_in_another_language_is_judged_by_its_own_model_on_every_signal(rankers: Rankers) -> None:

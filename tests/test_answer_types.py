@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import expected_type, has_type, language
+from assistant.answer_types import expected_type, has_type, language, states_asked
 
 
 @pytest.mark.parametrize("question,kind", [
@@ -26,6 +26,8 @@ from assistant.answer_types import expected_type, has_type, language
     ("Who won the 2026 World Cup?", "person"),
     ("Where is the final of the tour guide contest held?", "place"),
     ("Which company developed the fire warning system?", "org"),
+    ("How much procurement payment did Datong settle?", "money"), ("How much coal did Shanxi produce?", "number"),
+    ("十月份的路演吸引了多少投资？", "money"), ("吸引了多少投资项目？", "number"), ("有多少投资者参加？", "number"),
     ("What are the 15 livelihood projects?", None),
 ])
 def test_expected_type_in_chinese_traditional_and_english(question: str, kind: str | None) -> None:
@@ -40,6 +42,7 @@ def test_expected_type_in_chinese_traditional_and_english(question: str, kind: s
     ("number", "4261.7万户", True), ("number", "三成", True), ("number", "太原", False),
     ("number", "9天", True), ("number", "第三", True), ("number", "一百二十名", True),
     ("number", "2月6日", False), ("number", "2026年2月6日", False),  # a day is no count
+    ("number", "2026年1月31日至2027年12月31日", False),  # nor a span of days
     ("number", "五大龙沟村通过持续深化“三微”服务", False),  # numerals in a name or in quotation marks count nothing
     ("person", "李雪峰", True), ("person", "瓦西里·谢苗诺维奇", True), ("person", "80.5%", False),
     ("person", "2月", False),
@@ -58,3 +61,21 @@ def test_language_of_a_question() -> None:
     assert language("山西5G基站数量达到多少？") == "zh"
     assert language("How many 5G base stations does Shanxi have?") == "other"
     assert language("Combien d'habitants?") == "other"
+
+
+@pytest.mark.parametrize("kind,question,answer,stated", [
+    ("money", "平遥古城的门票多少钱？", "平遥古城今年接待游客500万人次，门票收入大幅增长。", False),  # talks about it, names no sum
+    ("money", "平遥古城的门票多少钱？", "平遥古城门票价格为120元。", True),
+    ("money", "9月份合计捐款多少？", "县(市、区)：合计；金额(元)：509035.5", True),  # a table cell's unit in its header
+    ("place", "温军来自哪个县？", "温军是区县优秀教师代表。", False),  # 区县 names no county
+    ("place", "温军来自哪个县？", "温军来自平遥县。", True),
+    ("place", "Which county is Wen Jun from?", "温军是全省优秀教师。", False),
+    ("place", "Which county is Wen Jun from?", "温军来自平遥县。", True),
+    ("place", "孔祥宇是哪个市的政协委员？", "省政协委员孔祥宇建言，让山西文旅走向产业红利。", False),  # a province is no city
+    ("place", "代表来自哪个市？", "代表来自北京。", True), ("place", "代表来自哪个省？", "代表来自山西省。", True),
+    ("place", "导游大赛的决赛在哪里举行？", "决赛在会议中心举行。", True),  # 哪里 names no level: not judged
+    ("person", "谁主持了会议？", "会议强调要坚持稳中求进。", True),  # a person can be named too many ways to tell
+])
+def test_whether_an_answer_states_the_kind_of_value_asked(kind: str, question: str, answer: str,
+                                                          stated: bool) -> None:
+    assert states_asked(kind, question, answer) is stated  # type: ignore[arg-type]

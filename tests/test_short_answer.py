@@ -124,6 +124,14 @@ def test_an_english_question_is_not_answered_with_a_place_it_names(rankers: Rank
     assert short_answer(info, alone, rankers.span) == "山西省"
 
 
+def test_an_english_question_is_not_answered_with_a_number_it_states(rankers: Rankers) -> None:
+    sentence = "在黄河、长城、太行三个一号旅游公路沿线新建5G基站1.7万个，实现了景区5G网络深度覆盖。"
+    info = analyse("How many 5G base stations were built along the three No. 1 tourist highways?")
+    assert short_answer(info, sentence, rankers.span) == "1.7万个"  # not 三个: the question says three
+    alone = "三个一号旅游公路沿线已实现5G网络深度覆盖。"  # the only count there is: still the short answer
+    assert short_answer(info, alone, rankers.span) == "三个"
+
+
 def test_a_count_is_never_a_date_or_a_quoted_name(rankers: Rankers) -> None:
     named = "从守护“钱袋子”，到共建“同心圆”，五大龙沟村通过持续深化“三微”服务，让基层治理既有力度更有温度。"
     assert short_answer(analyse("五大龙沟村一共有多少户村民？"), named, rankers.span) is None
@@ -131,3 +139,5 @@ def test_a_count_is_never_a_date_or_a_quoted_name(rankers: Rankers) -> None:
     assert short_answer(analyse("山西老来福养老院有多少张床位？"), dated, rankers.span) is None
     counted = "五大龙沟村共有村民320户，其中“三微”服务覆盖280户。"
     assert short_answer(analyse("五大龙沟村一共有多少户村民？"), counted, rankers.span) == "320户"
+    period = "此次药品集采采购周期为2026年1月31日至2027年12月31日。"
+    assert short_answer(analyse("这次药品集采执行多少天？"), period, rankers.span) is None  # a span of dates counts no days
