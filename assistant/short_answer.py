@@ -439,10 +439,15 @@ def _not_stated(info: QuestionInfo, sentence: str, spans: list[tuple[int, int]])
     stated = {str(_ENGLISH_NUMBERS.get(w, w)) for w in words if w in _ENGLISH_NUMBERS or w[0].isdigit()}
     if not stated:
         return spans
-    kept = [(s, e) for s, e in spans
-            if (m := re.match(r"\d+(?:\.\d+)?", normalize(sentence[s:e].strip()))) is None
-            or m.group() not in stated or re.match(r"\d+(?:\.\d+)?[万亿]", normalize(sentence[s:e].strip()))]
+    kept = [(s, e) for s, e in spans if _leading_value(sentence[s:e]) not in stated]
     return kept or spans
+
+
+def _leading_value(span: str) -> str | None:
+    """The number a span opens with, in digits (三个 → 3; 1.7万个 → None: ten thousands are
+    not the number a question says)."""
+    m = re.match(r"(\d+(?:\.\d+)?)\s*([万亿])?", normalize(span.strip()))
+    return m.group(1) if m and not m.group(2) else None
 
 
 def _bare(name: str) -> str:
