@@ -75,6 +75,10 @@ def test_language_of_a_question() -> None:
     ("place", "代表来自哪个市？", "代表来自北京。", True), ("place", "代表来自哪个省？", "代表来自山西省。", True),
     ("place", "导游大赛的决赛在哪里举行？", "决赛在会议中心举行。", True),  # 哪里 names no level: not judged
     ("person", "谁主持了会议？", "会议强调要坚持稳中求进。", True),  # a person can be named too many ways to tell
+    ("person", "大同大学的校长是谁？", "大同大学再次荣获“年度最具传播力高校”称号。", False),  # …but an office must be named
+    ("person", "大同大学的校长是谁？", "大同大学校长王明出席了颁奖仪式。", True),
+    ("person", "谁是现任湖人队总教练？", "湖人队聘请约翰担任总教练。", True),
+    ("person", "《论自由》的作者是谁？", "弥尔著有《论自由》。", True),  # authorship is said in many ways: not judged
 ])
 def test_whether_an_answer_states_the_kind_of_value_asked(kind: str, question: str, answer: str,
                                                           stated: bool) -> None:
