@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from .text import CJK, CLASSIFIERS, CN_NUMERALS, QUOTATION_MARKS, normalize, simplified
+from .text import CJK, CLASSIFIERS, CN_NUMERALS, QUOTATION_MARKS, normalize
 
 AnswerType = Literal["money", "year", "date", "number", "person", "place", "org"]
 ANSWER_TYPES: tuple[AnswerType, ...] = ("money", "year", "date", "number", "person", "place", "org")
@@ -94,21 +94,24 @@ def states_asked(kind: AnswerType | None, question: str, text: str) -> bool:
     city, district, town, village) question a place of that level by name, a question for
     who holds an office (校长是谁) that office named. Every other question passes: a person,
     a count or a date can be said in too many ways to tell."""
-    text = normalize(simplified(text))
     if kind == "money":
+        text = normalize(text)
         return bool(_MONEY.search(text) or _MONEY_COLUMN.search(text))
-    office = _ASKED_OFFICE.search(simplified(question)) if kind == "person" else None
-    if office:  # 大同大学的校长是谁: who holds an office needs the office named
-        return (office.group(1) or office.group(2)) in text
-    level = _ASKED_LEVEL.search(normalize(simplified(question))) if kind == "place" else None
+    if kind not in ("person", "place"):
+        return True
+    question = normalize(question)
+    if kind == "person":  # 大同大学的校长是谁: who holds an office needs the office named
+        office = _ASKED_OFFICE.search(question)
+        return office is None or (office.group(1) or office.group(2)) in normalize(text)
+    level = _ASKED_LEVEL.search(question)
     if level is None:
         return True
     from .postag import pos_words
 
-    suffix = level.group(1) or _LEVEL_OF[level.group(2).lower()]
+    suffix = level.group(1) or _LEVEL_OF[level.group(2)]
     return any(len(w) >= 2 and (f.startswith("ns") and (suffix == "省" or _level_name(w) not in _ABOVE_CITY)
                                 or w.endswith(suffix) and not set(w[:-1]) <= _GENERIC_PLACE)
-               for w, f in pos_words(text))
+               for w, f in pos_words(normalize(text)))
 
 
 def _level_name(word: str) -> str:
