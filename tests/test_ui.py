@@ -280,6 +280,17 @@ def test_browser_a_count_the_pages_do_not_give_is_not_found_not_a_date(page) -> 
 
 @pytest.mark.slow
 @pytest.mark.browser
+def test_browser_pages_that_never_say_the_price_or_the_office_holder_give_not_found(page) -> None:
+    for turn, question in enumerate(("平遥古城的门票多少钱？", "新荣区人社局局长是谁？"), start=1):
+        reply = _ask_in_chat(page, question, turn)  # both were answered with a sentence that names neither
+        assert "未找到答案" in reply and "简答" not in reply
+    assert page.locator("#chatbot [data-testid='bot'] mark").count() == 0
+    reply = _ask_in_chat(page, "谁是省书法家协会副主席？", 3)  # an office the page does name is answered
+    assert "未找到答案" not in reply and page.locator("#chatbot [data-testid='bot'] mark").last.inner_text() == "孔祥宇"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
 def test_browser_an_english_question_gets_its_number_highlighted_and_cited(page) -> None:
     reply = _ask_in_chat(page, "How many basic education schools does Shanxi have?", 1)  # "not found" before
     assert "未找到答案" not in reply and "12590所" in reply  # the English answerability model's decision
