@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from .answer_types import states_asked
 from .answerability import signals
 from .candidates import Candidate, candidates, overlap
 from .chunking import Passage, Sentence
@@ -37,6 +38,7 @@ from .config import (
     LIST_RANK_PENALTY,
     LIST_SOURCES,
     SECOND_SENTENCE_GAP,
+    STATED_GAP,
     TABLE_HITS,
     Settings,
 )
@@ -370,9 +372,8 @@ def sentence_reply(info: QuestionInfo, q_info: QuestionInfo, ranked: list[Candid
                    rankers: Rankers, settings: Settings) -> Reply:
     """The best-scored sentence (with the context it needs), and a second sentence when the
     ranker rates it nearly as high and both fit; trimmed when too long."""
-    best = max(ranked, key=lambda c: c.score)
-    parts = ([best.hit.passage.sentences[i] for i in (best.index, best.index + 1)] if best.width == 2
-             else _with_context(best))
+    best = _stating(info, ranked)
+    parts = _parts(best)
     short = short_answer(info, best.sentence.text, rankers.span, evidence.similarity)
     second = _second(best, parts, ranked) if settings.answer_max_sentences > 1 and best.width == 1 else None
     if short is None and info.expects:  # the typed span may sit in the sentence beside (the year before 不久，…)
@@ -390,6 +391,25 @@ def sentence_reply(info: QuestionInfo, q_info: QuestionInfo, ranked: list[Candid
     if len(text) > ANSWER_MAX_CHARS:
         text, citation = trimmed(q_info, text, citation)
     return Reply(text, short, [citation])
+
+
+def _parts(best: Candidate) -> list[Sentence]:
+    """The sentences an answer from ``best`` holds: its two, or its one with the context it
+    needs."""
+    return ([best.hit.passage.sentences[i] for i in (best.index, best.index + 1)] if best.width == 2
+            else _with_context(best))
+
+
+def _stating(info: QuestionInfo, ranked: list[Candidate]) -> Candidate:
+    """The best-scored candidate, or, when its answer states no value of the kind asked (a
+    多少钱 answer naming no sum, a 省委书记是谁 answer naming no 省委书记:
+    :func:`~assistant.answer_types.states_asked`), the best one within
+    :data:`~assistant.config.STATED_GAP` of it that does."""
+    best = max(ranked, key=lambda c: c.score)
+    if not info.expects:
+        return best
+    near = sorted((c for c in ranked if c.score >= best.score - STATED_GAP), key=lambda c: -c.score)
+    return next((c for c in near if states_asked(info.expects, info.text, "".join(s.text for s in _parts(c)))), best)
 
 
 def _second(best: Candidate, parts: list[Sentence], ranked: list[Candidate]) -> Candidate | None:

@@ -76,13 +76,14 @@ _ENTITY_TAGS = {"person": ("nr",), "place": ("ns",), "org": ("nt",)}
 ENTITY_MAX_CHARS = 12  # an untagged name without digits up to this long passes as a person or organisation
 
 
-_ASKED_LEVEL = re.compile(r"哪(?:一?个|一)?([省市县区镇乡村])|\bwhich (province|city|county|district|town|village)\b", re.I)
+_ASKED_LEVEL = re.compile(r"哪(?:一?个|一)?([省市县区镇乡村])(?![域别间段块分])|\bwhich (province|city|county|district|town|village)\b", re.I)
 _LEVEL_OF = {"province": "省", "city": "市", "county": "县", "district": "区", "town": "镇", "village": "村"}
 _MONEY_COLUMN = re.compile(r"[(（](?:万|亿|千|百)?(?:元|美元|港元)[)）]\s*[：:]\s*\d")  # a table cell: 金额(元)：143585
 _GENERIC_PLACE = frozenset("省市县区镇乡村州国地城各全本该某当每两三多个")  # 区县, 全省, 各市 name no place
 _OFFICES = ("董事长", "校长", "厅长", "院长", "局长", "部长", "省长", "市长", "县长", "区长", "书记", "主席", "主任", "总统", "总理",
             "首相", "经理", "会长", "社长", "队长", "教练", "馆长", "所长", "行长", "总裁", "总监", "主编")
-_ASKED_OFFICE = re.compile(rf"({'|'.join(_OFFICES)})(?:是谁|是哪位|为何人)|谁(?:是|担任|出任)[^，,。？?]{{0,12}}?({'|'.join(_OFFICES)})")
+_OFFICE = rf"(?:[省市县区镇乡村]委|党委|党组|纪委|常务副|总|副)?(?:{'|'.join(_OFFICES)})"  # 省委书记 is not 总书记
+_ASKED_OFFICE = re.compile(rf"({_OFFICE})(?:是谁|是哪位|为何人)|谁(?:是|担任|出任)[^，,。？?]{{0,12}}?({_OFFICE})")
 _ABOVE_CITY = frozenset(("中国", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南",
                          "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西",
                          "西藏", "宁夏", "新疆"))  # a country or province answers no 哪个市 (北京, 上海… are cities)
@@ -92,7 +93,7 @@ def states_asked(kind: AnswerType | None, question: str, text: str) -> bool:
     """Whether ``text`` states a value of the kind asked, for the questions where its absence
     settles the matter: a 多少钱 (money) question needs a sum of money, a 哪个县 (province,
     city, district, town, village) question a place of that level by name, a question for
-    who holds an office (校长是谁) that office named. Every other question passes: a person,
+    who holds an office (校长是谁) that office named as asked (省委书记 is not 总书记). Every other question passes: a person,
     a count or a date can be said in too many ways to tell."""
     if kind == "money":
         text = normalize(text)

@@ -105,6 +105,7 @@ CLAUSE_MAX_CHARS = 40  # a descriptive short answer is at most this long
 
 ANSWER_MAX_CHARS = 150  # longer answers are trimmed to the clauses around what is asked
 SECOND_SENTENCE_GAP = 3.0  # ranker score: a second sentence at least e^-3 as likely as the best
+STATED_GAP = 2.0  # ranker score: an answer stating the kind asked (a sum, the office) may be this far below the best
 CLAUSE_SENTENCE_MAX = 100  # clauses cut at "；" are read together up to this length
 CONTEXT_MIN_CHARS = 20  # a shorter answer sentence is read with its neighbour
 LIST_MIN_OVERLAP = 0.35  # an enumeration answers a list question when it shares this much with it

@@ -125,3 +125,18 @@ def test_a_year_asked_for_is_the_short_answer_though_it_sits_in_the_answers_othe
     info = analyse("“电视望远镜”的仪器在哪一年诞生？")
     reply = sentence_reply(info, info, ranked, Evidence({"a.txt": doc}), rankers, DEFAULT_SETTINGS)
     assert reply.text == doc and reply.short == "1884年"  # the best sentence names no year: the one beside it does
+
+
+def test_an_office_holder_is_answered_from_the_sentence_that_names_the_office_asked(rankers: Rankers) -> None:
+    doc = "深入学习贯彻习近平总书记重要讲话精神，在中共山西省委坚强领导下奋发进取。会议期间，省委书记唐登杰出席大会开幕会。"
+    cut = doc.index("。") + 1
+    first, second = Sentence(doc[:cut], 0, cut), Sentence(doc[cut:], cut, len(doc))
+    p = Passage("p0", "a.txt", "政协会议", 0, 1, 0, len(doc), doc, sentences=[first, second])
+    hit = Hit(p, 1.0, 0.9, 5.0)
+    ranked = [Candidate(0, hit, 0, first, 1, score=2.9), Candidate(0, hit, 1, second, 1, score=1.5)]
+    evidence = Evidence({"a.txt": doc})
+    info = analyse("山西省委书记是谁？")
+    reply = sentence_reply(info, info, ranked, evidence, rankers, DEFAULT_SETTINGS)
+    assert reply.text == second.text and reply.short == "唐登杰"  # the best-scored one says 总书记 only
+    far = [ranked[0], Candidate(0, hit, 1, second, 1, score=-1.0)]
+    assert sentence_reply(info, info, far, evidence, rankers, DEFAULT_SETTINGS).text == first.text  # too far below

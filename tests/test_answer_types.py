@@ -78,6 +78,10 @@ def test_language_of_a_question() -> None:
     ("person", "大同大学的校长是谁？", "大同大学再次荣获“年度最具传播力高校”称号。", False),  # …but an office must be named
     ("person", "大同大学的校长是谁？", "大同大学校长王明出席了颁奖仪式。", True),
     ("person", "谁是现任湖人队总教练？", "湖人队聘请约翰担任总教练。", True),
+    ("person", "山西省委书记是谁？", "深入学习贯彻习近平总书记重要讲话精神。", False),  # 总书记 is not the 省委书记
+    ("person", "谁是山西省委书记？", "会议期间，省委书记唐登杰出席大会。", True),
+    ("person", "山西副省长是谁？", "省长卢东亮出席大会。", False),
+    ("place", "卫星在哪个区域内运作？", "卫星在低地球轨道运作。", True),  # 哪个区域 asks for no district
     ("person", "《论自由》的作者是谁？", "弥尔著有《论自由》。", True),  # authorship is said in many ways: not judged
 ])
 def test_whether_an_answer_states_the_kind_of_value_asked(kind: str, question: str, answer: str,
