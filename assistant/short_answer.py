@@ -129,12 +129,12 @@ _UNIT_OF = re.compile(rf"[\d{CN_NUMERALS}.]\s*(?:[万亿])?\s*(?:余|多)?([^\d{
 
 
 def _in_unit(span: str, unit: str) -> bool:
-    """Whether a number span counts in ``unit`` (or in none): 12所 for 几所, not 3.28亿元 or 29家."""
+    """Whether a number span counts in ``unit`` (or in none): 12所 for 几所, not 3.28亿元 or 29家,
+    nor a clause whose every count is in another unit (覆盖29家医疗机构 for 多少天)."""
     if has_type("money", span) or span[-1] in "%％":
         return False
-    counted = _UNIT_OF.search(span)
-    same = next((group for group in SAME_UNITS if unit in group), unit)
-    return counted is None or counted.group(1) in same + "个" or counted.group(1) not in CLASSIFIERS
+    same = next((group for group in SAME_UNITS if unit in group), unit) + "个"
+    return all(m.group(1) in same or m.group(1) not in CLASSIFIERS for m in _UNIT_OF.finditer(span))
 
 
 def answer_spans(r: Reading) -> list[tuple[int, int]]:

@@ -141,3 +141,9 @@ def test_a_count_is_never_a_date_or_a_quoted_name(rankers: Rankers) -> None:
     assert short_answer(analyse("五大龙沟村一共有多少户村民？"), counted, rankers.span) == "320户"
     period = "此次药品集采采购周期为2026年1月31日至2027年12月31日。"
     assert short_answer(analyse("这次药品集采执行多少天？"), period, rankers.span) is None  # a span of dates counts no days
+
+
+def test_a_count_asked_in_a_unit_is_no_clause_whose_counts_are_in_other_units(rankers: Rankers) -> None:
+    settled = "2025年，我市成为全省唯一实现集采药品货款直接结算的城市，覆盖29家公立医疗机构和11家配送企业，结算率达99%。"
+    assert short_answer(analyse("大同市集采药品的结算周期是多少天？"), settled, rankers.span) is None
+    assert short_answer(analyse("直接结算覆盖多少家公立医疗机构？"), settled, rankers.span) == "29家"
