@@ -291,6 +291,15 @@ def test_browser_pages_that_never_say_the_price_or_the_office_holder_give_not_fo
 
 @pytest.mark.slow
 @pytest.mark.browser
+def test_browser_the_office_holder_is_highlighted_from_the_sentence_that_names_the_office(page) -> None:
+    reply = _ask_in_chat(page, "山西省委书记是谁？", 1)  # was 习近平, from a sentence naming the 总书记
+    assert "未找到答案" not in reply and "省委书记唐登杰" in reply.replace(" ", "").replace("\n", "")
+    assert page.locator("#chatbot [data-testid='bot'] mark").last.inner_text() == "唐登杰"
+    assert "002_06e19f818bbc1da6.txt" in (page.locator("#chatbot sup.cite").first.get_attribute("title") or "")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
 def test_browser_an_english_question_gets_its_number_highlighted_and_cited(page) -> None:
     reply = _ask_in_chat(page, "How many basic education schools does Shanxi have?", 1)  # "not found" before
     assert "未找到答案" not in reply and "12590所" in reply  # the English answerability model's decision
