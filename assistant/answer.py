@@ -372,7 +372,7 @@ def sentence_reply(info: QuestionInfo, q_info: QuestionInfo, ranked: list[Candid
                    rankers: Rankers, settings: Settings) -> Reply:
     """The best-scored sentence (with the context it needs), and a second sentence when the
     ranker rates it nearly as high and both fit; trimmed when too long."""
-    best = _stating(info, ranked)
+    best = _stating(q_info, ranked)  # judged as the decision judges it (a follow-up with its topic)
     parts = _parts(best)
     short = short_answer(info, best.sentence.text, rankers.span, evidence.similarity)
     second = _second(best, parts, ranked) if settings.answer_max_sentences > 1 and best.width == 1 else None
