@@ -235,7 +235,7 @@ def rank_candidates(info: QuestionInfo, hits: list[Hit], evidence: Evidence, ran
     """The candidate answers of the hits (``pool``, if computed), each with the sentence
     ranker's score."""
     found = pool if pool is not None else candidates(info, hits, evidence.similarity, evidence.idf)
-    scores = rankers.sentence.score([list(c.features) for c in found])
+    scores = rankers.sentence_for(info.lang).score([list(c.features) for c in found])
     return [replace(c, score=v) for c, v in zip(found, scores)]
 
 
@@ -404,9 +404,11 @@ def _stating(info: QuestionInfo, ranked: list[Candidate]) -> Candidate:
     """The best-scored candidate, or, when its answer states no value of the kind asked (a
     多少钱 answer naming no sum, a 省委书记是谁 answer naming no 省委书记:
     :func:`~assistant.answer_types.states_asked`), the best one within
-    :data:`~assistant.config.STATED_GAP` of it that does."""
+    :data:`~assistant.config.STATED_GAP` of it that does. A person asked in another language
+    is not chosen so: its office is checked loosely (any office named), which only tells
+    that an answer falls short, not which one holds the office asked."""
     best = max(ranked, key=lambda c: c.score)
-    if not info.expects:
+    if not info.expects or info.expects == "person" and info.lang != "zh":
         return best
     near = sorted((c for c in ranked if c.score >= best.score - STATED_GAP), key=lambda c: -c.score)
     return next((c for c in near if states_asked(info.expects, info.text, "".join(s.text for s in _parts(c)))), best)

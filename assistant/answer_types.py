@@ -63,6 +63,8 @@ _DATE = re.compile(r"\d{1,2}\s*月|\d{1,2}\s*[日号]|[一二三四五六七八�
 _NUMBER = re.compile(rf"\d|半|数|多|几|[{CN_NUMERALS}]+(?=[{CLASSIFIERS}国旗])")  # a numeral with its classifier
 _NUMERAL_WORD = re.compile(f"[{CN_NUMERALS}]")  # in a word tagged as a numeral (四十九, 三成, 第三)
 _QUOTED = re.compile("|".join(f"{p[0]}[^{p[1]}]*{p[1]}" for p in QUOTATION_MARKS))  # a name (“十四五”), not a count
+POINTING = "这那此其每"  # 这一喜人的转变: a 一 after them points, it counts nothing
+_POINTING_ONE = re.compile(f"(?<=[{POINTING}])一")
 _CALENDAR = re.compile(r"(?:\d{4}\s*年)?\d{1,2}\s*月(?:\d{1,2}\s*[日号])?")  # a day, not a count
 _CALENDAR_SPAN = re.compile(rf"{_CALENDAR.pattern}(?:\s*[至到\-—–~～]\s*{_CALENDAR.pattern})?")  # …nor a span of days
 _DATES = re.compile(rf"{_CALENDAR_SPAN.pattern}|\d{{4}}\s*年")  # what a clause says of days and years counts nothing
@@ -84,6 +86,9 @@ _OFFICES = ("董事长", "校长", "厅长", "院长", "局长", "部长", "省�
             "首相", "经理", "会长", "社长", "队长", "教练", "馆长", "所长", "行长", "总裁", "总监", "主编")
 _OFFICE = rf"(?:[省市县区镇乡村]委|党委|党组|纪委|常务副|总|副)?(?:{'|'.join(_OFFICES)})"  # 省委书记 is not 总书记
 _ASKED_OFFICE = re.compile(rf"({_OFFICE})(?:是谁|是哪位|为何人)|谁(?:是|担任|出任)[^，,。？?]{{0,12}}?({_OFFICE})")
+_ASKED_OFFICE_EN = re.compile(r"\bwho(?:'s|\s+(?:is|was|are|were|will be))\b.*\b(?:president|chair(?:man|woman)?|secretary|"
+                              r"governor|mayor|director|head|principal|dean|minister|premier|manager|ceo|coach|captain|"
+                              r"curator|editor|chief|commissioner)s?\b", re.I)  # …the office is in Chinese on the page
 _ABOVE_CITY = frozenset(("中国", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南",
                          "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西",
                          "西藏", "宁夏", "新疆"))  # a country or province answers no 哪个市 (北京, 上海… are cities)
@@ -93,7 +98,8 @@ def states_asked(kind: AnswerType | None, question: str, text: str) -> bool:
     """Whether ``text`` states a value of the kind asked, for the questions where its absence
     settles the matter: a 多少钱 (money) question needs a sum of money, a 哪个县 (province,
     city, district, town, village) question a place of that level by name, a question for
-    who holds an office (校长是谁) that office named as asked (省委书记 is not 总书记). Every other question passes: a person,
+    who holds an office (校长是谁) that office named as asked (省委书记 is not 总书记; asked in English, some
+    office named, since the page's word for "president" can be 校长, 院长 or 主席). Every other question passes: a person,
     a count or a date can be said in too many ways to tell."""
     if kind == "money":
         text = normalize(text)
@@ -102,6 +108,8 @@ def states_asked(kind: AnswerType | None, question: str, text: str) -> bool:
         return True
     question = normalize(question)
     if kind == "person":  # 大同大学的校长是谁: who holds an office needs the office named
+        if language(question) != "zh":  # "Who is the president of …": some office named (its word is a guess)
+            return _ASKED_OFFICE_EN.search(question) is None or re.search(_OFFICE, normalize(text)) is not None
         office = _ASKED_OFFICE.search(question)
         return office is None or (office.group(1) or office.group(2)) in normalize(text)
     level = _ASKED_LEVEL.search(question)
@@ -152,7 +160,7 @@ def has_type(kind: AnswerType | None, span: str) -> bool:
     if kind == "date":
         return bool(_DATE.search(span) or _YEAR.search(span))
     if kind == "number":  # a lone numeral (千 of 千年) is a fragment, not a number; a date is no count
-        return (_counts(_DATES.sub("", _QUOTED.sub("", span))) and not _CALENDAR_SPAN.fullmatch(span)
+        return (_counts(_DATES.sub("", _QUOTED.sub("", _POINTING_ONE.sub("", span)))) and not _CALENDAR_SPAN.fullmatch(span)
                 and not re.fullmatch(f"[{CN_NUMERALS}半数多几]", span))
     return _is_entity(kind, span)
 

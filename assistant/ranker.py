@@ -29,6 +29,7 @@ from .rerank import PASSAGE_FEATURES
 from .short_answer import SPAN_FEATURES
 
 SENTENCE_MODEL = "sentence_ranker.txt"
+SENTENCE_OTHER_MODEL = "sentence_ranker_other.txt"  # questions in another language (optional)
 SPAN_MODEL = "span_ranker.txt"
 PASSAGE_MODEL = "passage_ranker.txt"
 DEFAULT_THRESHOLD = 0.5  # of an answerability model whose card names none
@@ -176,6 +177,12 @@ class Rankers:
     span: Ranker
     answerability: Answerability | None = None
     passage: Ranker | None = None
+    sentence_other: Ranker | None = None  # the sentence ranker for questions in another language
+
+    def sentence_for(self, lang: str) -> Ranker:
+        """The sentence ranker for a question in ``lang``: a question in another language
+        shares no words with the pages, so it has its own where one is shipped."""
+        return self.sentence_other if lang != "zh" and self.sentence_other is not None else self.sentence
 
 
 def load_rankers(folder: Path = RANKER_DIR) -> Rankers:
@@ -184,5 +191,7 @@ def load_rankers(folder: Path = RANKER_DIR) -> Rankers:
     Raises:
         ModelError: a model is missing, broken, or learned on other features.
     """
+    other = folder / SENTENCE_OTHER_MODEL
     return Rankers(Ranker.load(folder / SENTENCE_MODEL, FEATURES), Ranker.load(folder / SPAN_MODEL, SPAN_FEATURES),
-                   Answerability.load(folder / ANSWERABILITY_MODEL), Ranker.load(folder / PASSAGE_MODEL, PASSAGE_FEATURES))
+                   Answerability.load(folder / ANSWERABILITY_MODEL), Ranker.load(folder / PASSAGE_MODEL, PASSAGE_FEATURES),
+                   Ranker.load(other, FEATURES) if other.exists() else None)

@@ -6,6 +6,9 @@ SQuAD-format sets, measure them honestly, and write them with their JSON cards.
   :data:`AUGMENT_EVERY`-th question is also learned from with its word-overlap features
   (:data:`~assistant.candidates.LEXICAL`) zeroed, so the ranker knows questions in another
   language, which share no words with the pages.
+* Sentence ranker for questions in another language: the same, learned from the reading-set
+  questions said in English (:func:`~assistant.glossary.english_rendering`), whose
+  candidates come from the English search and whose word features are (near) zero.
 * Span ranker: LambdaRank over the candidate short answers (of the type asked for) of the
   sentences holding a gold answer, graded by character F1 with the gold.
 * Passage ranker: LambdaRank over each question's retrieved passages (features from the
@@ -48,7 +51,17 @@ from .core import Assistant
 from .evaluate import Example, f1_score, holds_answer, plain, retrieval_hit, score
 from .glossary import english_rendering
 from .question import analyse
-from .ranker import PASSAGE_MODEL, SENTENCE_MODEL, SPAN_MODEL, Answerability, Ranker, Rankers, relative, relative_names
+from .ranker import (
+    PASSAGE_MODEL,
+    SENTENCE_MODEL,
+    SENTENCE_OTHER_MODEL,
+    SPAN_MODEL,
+    Answerability,
+    Ranker,
+    Rankers,
+    relative,
+    relative_names,
+)
 from .rerank import PASSAGE_FEATURES, passage_features
 from .search import Hit
 from .short_answer import SPAN_FEATURES, answer_spans, read, span_features
@@ -62,6 +75,7 @@ SENTENCE_ROUNDS = 800
 SPAN_PARAMS = {**COMMON, "learning_rate": 0.05, "num_leaves": 15, "label_gain": [g * g for g in range(11)],
                "lambdarank_truncation_level": 3}
 SPAN_ROUNDS = 600
+SENTENCE_OTHER_ROUNDS = 300  # the sentence ranker for questions in another language (800 rounds: no better)
 PASSAGE_PARAMS = {**COMMON, "learning_rate": 0.05, "num_leaves": 15, "label_gain": [0, 1, 2],
                   "lambdarank_truncation_level": 10}
 PASSAGE_ROUNDS = 300
@@ -110,6 +124,7 @@ class TrainingSet:
     sims: dict[str, dict[str, float]] = field(default_factory=dict)  # question → sentence → cosine
     sentence: Rows = field(default_factory=list)
     augmented: Rows = field(default_factory=list)  # sentence rows with word-overlap features zeroed
+    foreign: Rows = field(default_factory=list)  # sentence rows of the questions said in English
     span: Rows = field(default_factory=list)
     asked: list[Asked] = field(default_factory=list)
 
@@ -166,6 +181,8 @@ def collect(name: str, assistant: Assistant, examples: list[Example], learn_rank
         golds = [g for g in e.answers if g]
         if not (learn_rankers and golds):
             continue
+        if foreign is not None and (row := foreign_row(out.asked[-1].group, foreign.pools[0], golds)):
+            out.foreign.append(row)
         labels = graded(pools[0], [plain(g) for g in golds])
         if labels.any():
             x = np.array([c.features for c in pools[0]])
@@ -177,6 +194,13 @@ def collect(name: str, assistant: Assistant, examples: list[Example], learn_rank
                 out.augmented.append((group, relative(x), labels))
         out.span.extend((out.asked[-1].group, x, y) for _, x, y in _span_rows(e, hits, golds))
     return out
+
+
+def foreign_row(group: str, pool: list[Candidate], golds: list[str]) -> tuple[str, np.ndarray, np.ndarray] | None:
+    """The sentence-ranker row of a question said in English: its candidates, graded by the
+    gold answers (None when none holds one)."""
+    labels = graded(pool, [plain(g) for g in golds])
+    return (group, relative(np.array([c.features for c in pool])), labels) if labels.any() else None
 
 
 def asked_abroad(assistant: Assistant, e: Example, others: set[str], evidence: Evidence) -> Foreign | None:
@@ -269,13 +293,20 @@ def cross_validate(sets: list[TrainingSet], folds: int = FOLDS,
     span_cv: dict[str, list[float]] = {s.name: [] for s in sets}
     all_sentence = [r for s in sets for r in s.sentence + s.augmented]
     all_span = [r for s in sets for r in s.span]
+    all_foreign = [r for s in sets for r in s.foreign]
+    foreign_cv: dict[str, list[float]] = {s.name: [] for s in sets}
     for k in range(folds):
         sentence = fit([r for r in all_sentence if fold_of[r[0]] != k], SENTENCE_PARAMS, rounds[0], FEATURES)
         span = fit([r for r in all_span if fold_of[r[0]] != k], SPAN_PARAMS, rounds[1], SPAN_FEATURES)
-        rankers[k] = Rankers(sentence, span)
+        abroad = (fit([r for r in all_foreign if fold_of[r[0]] != k], SENTENCE_PARAMS, SENTENCE_OTHER_ROUNDS,
+                      FEATURES) if all_foreign else None)
+        rankers[k] = Rankers(sentence, span, sentence_other=abroad)
         for s in sets:
             sentence_cv[s.name].append(top1_holds([r for r in s.sentence if fold_of[r[0]] == k],
                                                   sentence.booster.predict))
+            if abroad is not None:
+                foreign_cv[s.name].append(top1_holds([r for r in s.foreign if fold_of[r[0]] == k],
+                                                     abroad.booster.predict))
             span_cv[s.name].append(top1_grade([r for r in s.span if fold_of[r[0]] == k], span.booster.predict) / 10)
     # every question answered by the rankers that did not see it: three views, signals of each
     composed = {s.name: [_compose_views(s, a, rankers[fold_of[a.group]]) for a in s.asked] for s in sets}
@@ -304,7 +335,7 @@ def cross_validate(sets: list[TrainingSet], folds: int = FOLDS,
         views = composed[s.name]
         n = sum(len(_view_rows(s, a, v)) for a, v in zip(s.asked, views))
         report[s.name] = _set_report(s, views, orders[s.name], found[at:at + n], rows[3][at:at + n],
-                                     other[at:at + n], sentence_cv[s.name], span_cv[s.name])
+                                     other[at:at + n], sentence_cv[s.name], span_cv[s.name], foreign_cv[s.name])
         at += n
     return report, rows, passage
 
@@ -435,7 +466,8 @@ def choose_thresholds(p: np.ndarray, y: np.ndarray, kinds: np.ndarray, other: np
 
 
 def _set_report(s: TrainingSet, views: list[Any], orders: list[list[Hit]], found: np.ndarray, kinds: np.ndarray,
-                other: np.ndarray, sentence_cv: list[float], span_cv: list[float]) -> dict[str, Any]:
+                other: np.ndarray, sentence_cv: list[float], span_cv: list[float], foreign_cv: list[float]
+                ) -> dict[str, Any]:
     """One set's cross-validated figures (``orders``: each question's passages as the passage
     ranker put them; ``found``: each answerability row's decision; ``other``: whether its
     question is in another language)."""
@@ -456,6 +488,8 @@ def _set_report(s: TrainingSet, views: list[Any], orders: list[list[Hit]], found
     if s.sentence:
         out["sentence_top1_holds_gold"] = round(float(np.mean(sentence_cv)), 4)
         out["span_top1_f1"] = round(float(np.mean(span_cv)), 4)
+    if s.foreign and foreign_cv:  # the sentence ranker for another language, on the questions said in English
+        out["english_said_sentence_top1_holds_gold"] = round(float(np.mean(foreign_cv)), 4)
     out["end_to_end"] = score([a.example for a in s.asked], answers)
     fused = score([a.example for a in s.asked], [_answer_of(s, a, a.hits, None, False) for a in s.asked])
     out["retrieval_fused_order"] = {k: v for k, v in fused.items() if k.startswith("hit@")}  # before the passage ranker
@@ -508,6 +542,12 @@ def train(sets: list[TrainingSet], sources: list[Path], out_dir: Path = RANKER_D
     fit(sentence_rows, SENTENCE_PARAMS, rounds[0], FEATURES).save(
         out_dir / SENTENCE_MODEL, {**card, "groups": len(sentence_rows), "params": SENTENCE_PARAMS,
                                    "rounds": rounds[0]})
+    foreign_rows = [r for s in sets for r in s.foreign]
+    if foreign_rows:
+        fit(foreign_rows, SENTENCE_PARAMS, SENTENCE_OTHER_ROUNDS, FEATURES).save(
+            out_dir / SENTENCE_OTHER_MODEL, {**card, "groups": len(foreign_rows), "params": SENTENCE_PARAMS,
+                                             "rounds": SENTENCE_OTHER_ROUNDS, "language": "other",
+                                             "learned_from": "reading-set questions said in English"})
     fit(span_rows, SPAN_PARAMS, rounds[1], SPAN_FEATURES).save(
         out_dir / SPAN_MODEL, {**card, "groups": len(span_rows), "params": SPAN_PARAMS, "rounds": rounds[1]})
     fit(passages, PASSAGE_PARAMS, PASSAGE_ROUNDS, PASSAGE_FEATURES, PASSAGE_SEED_WEIGHT).save(

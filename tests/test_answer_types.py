@@ -83,6 +83,10 @@ def test_language_of_a_question() -> None:
     ("person", "山西副省长是谁？", "省长卢东亮出席大会。", False),
     ("place", "卫星在哪个区域内运作？", "卫星在低地球轨道运作。", True),  # 哪个区域 asks for no district
     ("person", "《论自由》的作者是谁？", "弥尔著有《论自由》。", True),  # authorship is said in many ways: not judged
+    ("person", "Who is the president of North University of China?", "中北大学加俊老师主持的工作室成功入选。", False),
+    ("person", "Who is the party secretary of Shanxi Province?", "会议期间，省委书记唐登杰出席大会。", True),
+    ("person", "Who is the head of the supermarket company?", "该公司负责人将锦旗送至审批局。", False),  # names no office
+    ("person", "Who proposed building the cluster?", "代表张明建议建设产业集群。", True),  # no office asked
 ])
 def test_whether_an_answer_states_the_kind_of_value_asked(kind: str, question: str, answer: str,
                                                           stated: bool) -> None:

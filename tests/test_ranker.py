@@ -25,6 +25,14 @@ def test_the_shipped_rankers_load_with_their_cards() -> None:
         assert all(len(digest) == 64 for digest in card["data_sha256"].values())
 
 
+def test_questions_in_another_language_get_the_shipped_sentence_ranker_learned_for_them() -> None:
+    rankers = load_rankers()
+    other = rankers.sentence_other
+    assert other is not None and other.card["language"] == "other" and other.card["features"] == list(FEATURES)
+    assert rankers.sentence_for("other") is other and rankers.sentence_for("zh") is rankers.sentence
+    assert all(f"{s}.json" in other.card["data_sha256"] for s in ("cmrc2018_trial", "DRCD_dev"))
+
+
 def test_relative_features_compare_each_candidate_with_the_best_and_the_mean() -> None:
     x = np.array([[1.0, 4.0], [3.0, 0.0]])
     assert relative(x).tolist() == [[1, 4, -2, 0, -1, 2], [3, 0, 0, -4, 1, -2]]

@@ -55,6 +55,10 @@ def test_training_writes_models_that_load_with_their_cards(tmp_path: Path, hash_
     assert isinstance(rankers.span, Ranker) and rankers.span.card["groups"] > 0
     assert rankers.answerability is not None and rankers.answerability.card["features"] == list(SIGNALS)
     assert rankers.passage is not None and rankers.passage.card["features"] == list(PASSAGE_FEATURES)
+    # questions in another language get their own sentence ranker, learned from the questions said in English
+    assert rankers.sentence_other is not None and rankers.sentence_other.card["language"] == "other"
+    assert rankers.sentence_for("en") is rankers.sentence_other and rankers.sentence_for("zh") is rankers.sentence
+    assert 0.0 <= tiny["english_said_sentence_top1_holds_gold"] <= 1.0
     assert set(tiny["retrieval_fused_order"]) == {"hit@1", "hit@3", "hit@5", "hit@10"}
     fresh = Assistant(tmp_path / "idx", embedder=hash_embedder, rankers=rankers)
     assert fresh.ask("太原市今年新建学校多少所？").found
