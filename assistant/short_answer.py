@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from .answer_types import AnswerType, has_type
+from .answer_types import POINTING, AnswerType, has_type
 from .config import (
     ALIGNED_GAP_MAX_CHARS,
     ALIGNED_SPAN_MAX_CHARS,
@@ -123,7 +123,9 @@ def short_answer(info: QuestionInfo, sentence: str, span_ranker: Scorer,
     return sentence[s:e]
 
 
-_COUNTED = re.compile(f"(?!个百分点)[{re.sub('[元块万亿个]', '', CLASSIFIERS)}](?!亿|万)")  # the unit a count is asked in
+MEASURES = "亩米吨克斤升"  # units of measure (公里, 平方米, 公斤 end or start in them): a count in them is no count of things
+_COUNTED = re.compile(f"(?!个百分点)(?:公里|公斤|平方米|[{re.sub('[元块万亿个]', '', CLASSIFIERS)}{MEASURES}])(?!亿|万)"
+                      )  # the unit a count is asked in
 SAME_UNITS = ("人名位口", "天日", "家户", "次回")  # units that count the same things
 _UNIT_OF = re.compile(rf"[\d{CN_NUMERALS}.]\s*(?:[万亿])?\s*(?:余|多)?([^\d{CN_NUMERALS}.\s])")  # 11家配送企业 → 家
 
@@ -134,7 +136,12 @@ def _in_unit(span: str, unit: str) -> bool:
     if has_type("money", span) or span[-1] in "%％":
         return False
     same = next((group for group in SAME_UNITS if unit in group), unit) + "个"
-    return all(m.group(1) in same or m.group(1) not in CLASSIFIERS for m in _UNIT_OF.finditer(span))
+    return all(m.group(1) in same or m.group(1) not in CLASSIFIERS + MEASURES + "公" for m in _UNIT_OF.finditer(span))
+
+
+def _demonstrative(text: str, start: int) -> bool:
+    """Whether the span starting at ``start`` opens with a 一 that only points (这一, 每一)."""
+    return text.startswith("一", start) and start > 0 and text[start - 1] in POINTING
 
 
 def answer_spans(r: Reading) -> list[tuple[int, int]]:
@@ -144,8 +151,8 @@ def answer_spans(r: Reading) -> list[tuple[int, int]]:
     it (when the sentence writes a value in digits); a count is never a quoted name (“三微”)."""
     kind = r.info.expects
     spans = [sp for sp in span_candidates(r) if has_type(kind, r.text[sp[0]:sp[1]])
-             and not (kind == "number" and _quoted(r.text, sp[0]))]
-    asked = _COUNTED.match(r.info.right) if kind == "number" else None
+             and not (kind == "number" and (_quoted(r.text, sp[0]) or _demonstrative(r.text, sp[0])))]
+    asked = _COUNTED.match(r.info.right) if kind == "number" and r.info.wh in ("多少", "几") else None  # 多大的天坑: no 天
     if asked:  # 多少天, 几所: a count in another unit (a sum, a share, 29家) counts no days, no schools
         spans = [(s, e) for s, e in spans if _in_unit(r.text[s:e], asked.group())]
     values = _values(r.text)

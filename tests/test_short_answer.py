@@ -147,3 +147,12 @@ def test_a_count_asked_in_a_unit_is_no_clause_whose_counts_are_in_other_units(ra
     settled = "2025年，我市成为全省唯一实现集采药品货款直接结算的城市，覆盖29家公立医疗机构和11家配送企业，结算率达99%。"
     assert short_answer(analyse("大同市集采药品的结算周期是多少天？"), settled, rankers.span) is None
     assert short_answer(analyse("直接结算覆盖多少家公立医疗机构？"), settled, rankers.span) == "29家"
+
+
+def test_a_measure_asked_for_is_no_count_of_things_and_a_pointing_one_counts_nothing(rankers: Rankers) -> None:
+    park = "1月31日,位于杏花岭区的智诚万家智能物流园的工作人员正在作业。"  # 万家 is part of a name, not 10,000 homes
+    assert short_answer(analyse("智诚万家智能物流园占地多少亩？"), park, rankers.span) is None
+    assert short_answer(analyse("物流园占地多少亩？"), "该物流园占地120亩，集物流、仓储于一体。", rankers.span) == "120亩"
+    assert short_answer(analyse("线路全长多少公里？"), "线路全长23.6公里，设车站20座。", rankers.span) == "23.6公里"
+    changed = "过去需要10名职工耗费整整一个早班。这一喜人的转变，源于官地矿自主研发的装置。"
+    assert short_answer(analyse("这项工作需要几名职工？"), changed, rankers.span) == "10名"  # not 一喜人 of 这一喜人
