@@ -26,6 +26,7 @@ from .candidates import FEATURES, Candidate, idf_overlap
 from .config import CONFIDENCE_HITS
 from .question import QuestionInfo
 from .search import Hit
+from .short_answer import VALUE_TYPES
 from .text import normalize
 
 ANSWERABILITY_MODEL = "answerability.txt"
@@ -93,12 +94,15 @@ def signals(info: QuestionInfo, hits: list[Hit], ranked: list[Candidate], answer
 def _type_match(info: QuestionInfo, answer_text: str, short: str | None) -> float:
     """1 when the short answer has the type asked for, 0 when it has not (or nothing is
     asked for), :data:`UNSTATED` when the whole answer states no value of the kind asked
-    where that settles it (a 多少钱 answer naming no sum: :func:`states_asked`). Models
+    where that settles it (a 多少钱 answer naming no sum: :func:`states_asked`; a question in
+    another language asking for a value, whose answer sentence holds none of its type). Models
     learned before the third value read it as 0."""
     if not info.expects:
         return 0.0
     if answer_text and not states_asked(info.expects, info.text, answer_text):
         return UNSTATED
+    if answer_text and not short and info.lang != "zh" and info.expects in VALUE_TYPES:
+        return UNSTATED  # asked in English for a number, a date or a sum, its sentence shows none to answer with
     return 1.0 if short and has_type(info.expects, short) else 0.0
 
 

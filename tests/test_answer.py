@@ -75,6 +75,19 @@ def test_the_shipped_answerability_model_reads_todays_signals(rankers: Rankers) 
     assert len(row) == len(SIGNALS) and 0.0 <= model.probability(row) <= 1.0
 
 
+def test_an_english_question_for_a_value_whose_sentence_holds_none_states_nothing(rankers: Rankers) -> None:
+    doc = "本报讯 截至目前，该系统依托人工智能技术，通过AI语音实现批量外呼，服务纳税人缴费人。"
+    p = _passage(doc, 4)
+    hits, evidence = [Hit(p, 1.0, 0.93, 8.0)], Evidence({"a.txt": doc})
+    when = compose("When did the outbound call system start operating?", hits, evidence, rankers).signals
+    assert when[SIGNALS.index("type_match")] == UNSTATED  # no date to answer with: a quarter as likely
+    counted = "本报讯 截至目前，该系统累计呼叫纳税人缴费人144218户。"
+    q = _passage(counted, 4)
+    many = compose("How many taxpayers has the system called?", [Hit(q, 1.0, 0.93, 8.0)], Evidence({"a.txt": counted}),
+                   rankers).signals
+    assert many[SIGNALS.index("type_match")] == 1.0
+
+
 def test_a_price_asked_of_pages_that_name_no_sum_is_not_found(rankers: Rankers) -> None:
     doc = "本报讯 平遥古城的门票今年起实行分时预约，游客可在网上购买门票，今年接待游客500万人次。"
     p = _passage(doc, 4)
