@@ -12,6 +12,7 @@ answerability model (:mod:`assistant.answerability`) whether the pages really ho
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -389,7 +390,7 @@ def sentence_reply(info: QuestionInfo, q_info: QuestionInfo, ranked: list[Candid
     citation = cite(best.hit.passage, evidence.documents, best.hit.score, parts[0].start, parts[-1].end)
     text = "".join(s.text for s in parts)
     if len(text) > ANSWER_MAX_CHARS:
-        text, citation = trimmed(q_info, text, citation)
+        text, citation = trimmed(q_info, text, citation, short)
     return Reply(text, short, [citation])
 
 
@@ -431,13 +432,19 @@ def _second(best: Candidate, parts: list[Sentence], ranked: list[Candidate]) -> 
     return None
 
 
-def trimmed(info: QuestionInfo, text: str, citation: Citation) -> tuple[str, Citation]:
+KEEP_SHORT = 1000.0  # a trimmed answer's window holding its short answer beats any without it
+
+
+def trimmed(info: QuestionInfo, text: str, citation: Citation, short: str | None = None) -> tuple[str, Citation]:
     """A run-on answer cut to the clauses around what the question asks, at most
-    :data:`~assistant.config.ANSWER_MAX_CHARS` long; kept whole when the cut cannot be cited
-    exactly."""
+    :data:`~assistant.config.ANSWER_MAX_CHARS` long, and around its short answer when it has
+    one (a question in another language shares no words to cut around: it keeps as much
+    as fits around the short answer); kept whole when the cut cannot be cited exactly."""
     clauses = [m.group() for m in CLAUSE.finditer(text)]
     units = content_units(info.text)
-    best, best_score = "", -1.0
+    keep = short if short and short in text else None
+    length_weight = -0.001 if info.lang == "zh" else 0.001
+    best, best_score = "", -math.inf
     for i in range(len(clauses)):
         window = ""
         for j in range(i, len(clauses)):
@@ -445,7 +452,8 @@ def trimmed(info: QuestionInfo, text: str, citation: Citation) -> tuple[str, Cit
                 break
             window += clauses[j]
             norm = normalize(window)
-            score = sum(len(u) for u in units if u in norm) - 0.001 * len(window)
+            score = (sum(len(u) for u in units if u in norm) + (KEEP_SHORT if keep and keep in window else 0.0)
+                     + length_weight * len(window))
             if score > best_score:
                 best, best_score = window, score
     at = citation.text.find(best) if best else -1

@@ -122,6 +122,15 @@ def test_a_long_answer_is_trimmed_to_the_clauses_that_answer_and_stays_cited() -
     assert "新建学校12所" in cut and len(cut) <= 150 and doc[c.start:c.end] == cut == c.text
 
 
+def test_a_long_answer_to_an_english_question_is_trimmed_around_its_short_answer() -> None:
+    filler = "会议强调要坚持稳中求进，统筹发展和安全，推动经济实现质的有效提升和量的合理增长，" * 3
+    text = filler + "“十四五”期间累计投入电信普遍服务专项资金5.3亿元，" + filler
+    doc = "前言" + text
+    cut, c = trimmed(analyse("How much special funding for universal telecommunication service was invested?"),
+                     text, Citation("a.txt", "新闻", 1, 2, len(doc), text, 1.0), "5.3亿元")
+    assert "5.3亿元" in cut and len(cut) <= 150 and doc[c.start:c.end] == cut == c.text
+
+
 def test_the_counts_a_question_names_are_read_in_words_digits_and_english_but_not_years() -> None:
     assert asked_counts(analyse("山西2026年十五件民生实事是什么")) == {15}
     assert asked_counts(analyse("What are the 15 livelihood projects Shanxi will carry out in 2026?")) == {15}
