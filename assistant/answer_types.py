@@ -63,7 +63,7 @@ _DATE = re.compile(r"\d{1,2}\s*月|\d{1,2}\s*[日号]|[一二三四五六七八�
 _NUMBER = re.compile(rf"\d|半|数|多|几|[{CN_NUMERALS}]+(?=[{CLASSIFIERS}国旗])")  # a numeral with its classifier
 _NUMERAL_WORD = re.compile(f"[{CN_NUMERALS}]")  # in a word tagged as a numeral (四十九, 三成, 第三)
 _QUOTED = re.compile("|".join(f"{p[0]}[^{p[1]}]*{p[1]}" for p in QUOTATION_MARKS))  # a name (“十四五”), not a count
-POINTING = "这那此其每"  # 这一喜人的转变: a 一 after them points, it counts nothing
+POINTING = "这那此其每"  # 这一喜人的转变: a 一 after them points, it counts nothing (nor does 多少 of 多少个孤立IP)
 _POINTING_ONE = re.compile(f"(?<=[{POINTING}])一")
 _CALENDAR = re.compile(r"(?:\d{4}\s*年)?\d{1,2}\s*月(?:\d{1,2}\s*[日号])?")  # a day, not a count
 _CALENDAR_SPAN = re.compile(rf"{_CALENDAR.pattern}(?:\s*[至到\-—–~～]\s*{_CALENDAR.pattern})?")  # …nor a span of days
@@ -160,7 +160,8 @@ def has_type(kind: AnswerType | None, span: str) -> bool:
     if kind == "date":
         return bool(_DATE.search(span) or _YEAR.search(span))
     if kind == "number":  # a lone numeral (千 of 千年) is a fragment, not a number; a date is no count
-        return (_counts(_DATES.sub("", _QUOTED.sub("", _POINTING_ONE.sub("", span)))) and not _CALENDAR_SPAN.fullmatch(span)
+        return (_counts(_DATES.sub("", _QUOTED.sub("", _POINTING_ONE.sub("", span.replace("多少", "")))))
+                and not _CALENDAR_SPAN.fullmatch(span)
                 and not re.fullmatch(f"[{CN_NUMERALS}半数多几]", span))
     return _is_entity(kind, span)
 

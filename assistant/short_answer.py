@@ -127,15 +127,17 @@ MEASURES = "亩米吨克斤升"  # units of measure (公里, 平方米, 公斤 e
 _COUNTED = re.compile(f"(?!个百分点)(?:公里|公斤|平方米|[{re.sub('[元块万亿个]', '', CLASSIFIERS)}{MEASURES}])(?!亿|万)"
                       )  # the unit a count is asked in
 SAME_UNITS = ("人名位口", "天日", "家户", "次回")  # units that count the same things
+_MEASURED = "岁天日年周倍分秒公" + MEASURES  # asked in these, 一个 counts nothing (多少岁 is not 一个)
 _UNIT_OF = re.compile(rf"[\d{CN_NUMERALS}.]\s*(?:[万亿])?\s*(?:余|多)?([^\d{CN_NUMERALS}.\s])")  # 11家配送企业 → 家
 
 
 def _in_unit(span: str, unit: str) -> bool:
     """Whether a number span counts in ``unit`` (or in none): 12所 for 几所, not 3.28亿元 or 29家,
-    nor a clause whose every count is in another unit (覆盖29家医疗机构 for 多少天)."""
+    nor a clause whose every count is in another unit (覆盖29家医疗机构 for 多少天); 个 counts
+    things (几所: 3个), never an age, a time or a measure."""
     if has_type("money", span) or span[-1] in "%％":
         return False
-    same = next((group for group in SAME_UNITS if unit in group), unit) + "个"
+    same = next((group for group in SAME_UNITS if unit in group), unit) + ("" if unit[0] in _MEASURED else "个")
     return all(m.group(1) in same or m.group(1) not in CLASSIFIERS + MEASURES + "公" for m in _UNIT_OF.finditer(span))
 
 

@@ -156,3 +156,10 @@ def test_a_measure_asked_for_is_no_count_of_things_and_a_pointing_one_counts_not
     assert short_answer(analyse("线路全长多少公里？"), "线路全长23.6公里，设车站20座。", rankers.span) == "23.6公里"
     changed = "过去需要10名职工耗费整整一个早班。这一喜人的转变，源于官地矿自主研发的装置。"
     assert short_answer(analyse("这项工作需要几名职工？"), changed, rankers.span) == "10名"  # not 一喜人 of 这一喜人
+
+
+def test_an_age_is_no_count_of_things_nor_a_question_word(rankers: Rankers) -> None:
+    said = "“文旅强省的关键，不是打造多少个孤立IP，而是让每个IP都能成长为一个产业生态。”孔祥宇表示。"
+    assert short_answer(analyse("孔祥宇今年多少岁？"), said, rankers.span) is None  # not 一个, not 多少个
+    assert short_answer(analyse("孔祥宇今年多少岁？"), "孔祥宇今年52岁，是省政协委员。", rankers.span) == "52岁"
+    assert short_answer(analyse("全县有几所中学？"), "全县共有中学3个，小学12个。", rankers.span) == "3个"  # 个 counts things
