@@ -89,6 +89,15 @@ _ASKED_OFFICE = re.compile(rf"({_OFFICE})(?:是谁|是哪位|为何人)|谁(?:�
 _ASKED_OFFICE_EN = re.compile(r"\bwho(?:'s|\s+(?:is|was|are|were|will be))\b.*\b(?:president|chair(?:man|woman)?|secretary|"
                               r"governor|mayor|director|head|principal|dean|minister|premier|manager|ceo|coach|captain|"
                               r"curator|editor|chief|commissioner)s?\b", re.I)  # …the office is in Chinese on the page
+_MEASURES = {"length": ("千米", "公里", "公尺", "厘米", "毫米", "英里", "英尺", "米"),
+             "area": ("平方公里", "平方千米", "平方公尺", "平方米", "公顷", "亩"),
+             "weight": ("公斤", "千克", "吨", "斤", "克", "磅"), "volume": ("立方米", "毫升", "升")}
+_MEASURE_OF = {u: kind for kind, units in _MEASURES.items() for u in units}
+_EN_MEASURE_OF = {"square": "area", "hectare": "area", "mu": "area", "kilometer": "length", "kilometre": "length",
+                  "meter": "length", "metre": "length", "mile": "length", "ton": "weight", "tonne": "weight",
+                  "kilogram": "weight", "liter": "volume", "litre": "volume"}
+_ASKED_MEASURE = re.compile(rf"(?:多少|几)(?:万|亿|千|百)?({'|'.join(sorted(_MEASURE_OF, key=len, reverse=True))})|"
+                            rf"\bhow many ({'|'.join(_EN_MEASURE_OF)})s?\b", re.I)  # 占地多少亩: an area
 _ABOVE_CITY = frozenset(("中国", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南",
                          "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西",
                          "西藏", "宁夏", "新疆"))  # a country or province answers no 哪个市 (北京, 上海… are cities)
@@ -98,12 +107,19 @@ def states_asked(kind: AnswerType | None, question: str, text: str) -> bool:
     """Whether ``text`` states a value of the kind asked, for the questions where its absence
     settles the matter: a 多少钱 (money) question needs a sum of money, a 哪个县 (province,
     city, district, town, village) question a place of that level by name, a question for
-    who holds an office (校长是谁) that office named as asked (省委书记 is not 总书记; asked in English, some
+    who holds an office (校长是谁) that office named as asked, a count in a unit of measure (多少亩, "how many
+    tons") a value in a unit of that measure (省委书记 is not 总书记; asked in English, some
     office named, since the page's word for "president" can be 校长, 院长 or 主席). Every other question passes: a person,
     a count or a date can be said in too many ways to tell."""
     if kind == "money":
         text = normalize(text)
         return bool(_MONEY.search(text) or _MONEY_COLUMN.search(text))
+    if kind == "number":  # 占地多少亩 needs an area, 多少吨 a weight: a count of something else is no answer
+        measure = _ASKED_MEASURE.search(normalize(question))
+        if measure is None:
+            return True
+        units = _MEASURES[_MEASURE_OF[measure.group(1)] if measure.group(1) else _EN_MEASURE_OF[measure.group(2).lower()]]
+        return re.search(rf"{_NUMERAL}\s*(?:多|余)?\s*(?:[万亿千百])?\s*(?:{'|'.join(units)})", normalize(text)) is not None
     if kind not in ("person", "place"):
         return True
     question = normalize(question)

@@ -87,6 +87,10 @@ def test_language_of_a_question() -> None:
     ("person", "Who is the party secretary of Shanxi Province?", "会议期间，省委书记唐登杰出席大会。", True),
     ("person", "Who is the head of the supermarket company?", "该公司负责人将锦旗送至审批局。", False),  # names no office
     ("person", "Who proposed building the cluster?", "代表张明建议建设产业集群。", True),  # no office asked
+    ("number", "智诚万家智能物流园占地多少亩？", "1月31日,位于杏花岭区的智诚万家智能物流园的工作人员正在作业。", False),
+    ("number", "物流园占地多少亩？", "该物流园占地1.2万平方米。", True),  # an area in another unit of area
+    ("number", "How many tons of coal did Shanxi produce last year?", "全省新建学校12所。", False),
+    ("number", "新建学校多少所？", "全省新建学校12所。", True),  # a count of things is not judged
 ])
 def test_whether_an_answer_states_the_kind_of_value_asked(kind: str, question: str, answer: str,
                                                           stated: bool) -> None:
