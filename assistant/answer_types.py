@@ -93,10 +93,13 @@ _MEASURES = {"length": ("千米", "公里", "公尺", "厘米", "毫米", "英�
              "area": ("平方公里", "平方千米", "平方公尺", "平方米", "公顷", "亩"),
              "weight": ("公斤", "千克", "吨", "斤", "克", "磅"), "volume": ("立方米", "毫升", "升")}
 _MEASURE_OF = {u: kind for kind, units in _MEASURES.items() for u in units}
+MEASURE_UNITS = tuple(sorted(_MEASURE_OF, key=len, reverse=True))  # longest first: 平方米 before 米
+_MEASURE_VALUE = {kind: re.compile(rf"{_NUMERAL}\s*(?:多|余)?\s*(?:[万亿千百])?\s*(?:{'|'.join(units)})")
+                  for kind, units in _MEASURES.items()}  # a value in a unit of that measure
 _EN_MEASURE_OF = {"square": "area", "hectare": "area", "mu": "area", "kilometer": "length", "kilometre": "length",
                   "meter": "length", "metre": "length", "mile": "length", "ton": "weight", "tonne": "weight",
                   "kilogram": "weight", "liter": "volume", "litre": "volume"}
-_ASKED_MEASURE = re.compile(rf"(?:多少|几)(?:万|亿|千|百)?({'|'.join(sorted(_MEASURE_OF, key=len, reverse=True))})|"
+_ASKED_MEASURE = re.compile(rf"(?:多少|几)(?:万|亿|千|百)?({'|'.join(MEASURE_UNITS)})|"
                             rf"\bhow many ({'|'.join(_EN_MEASURE_OF)})s?\b", re.I)  # 占地多少亩: an area
 _ABOVE_CITY = frozenset(("中国", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南",
                          "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西",
@@ -118,8 +121,8 @@ def states_asked(kind: AnswerType | None, question: str, text: str) -> bool:
         measure = _ASKED_MEASURE.search(normalize(question))
         if measure is None:
             return True
-        units = _MEASURES[_MEASURE_OF[measure.group(1)] if measure.group(1) else _EN_MEASURE_OF[measure.group(2).lower()]]
-        return re.search(rf"{_NUMERAL}\s*(?:多|余)?\s*(?:[万亿千百])?\s*(?:{'|'.join(units)})", normalize(text)) is not None
+        kind_of = _MEASURE_OF[measure.group(1)] if measure.group(1) else _EN_MEASURE_OF[measure.group(2).lower()]
+        return _MEASURE_VALUE[kind_of].search(normalize(text)) is not None
     if kind not in ("person", "place"):
         return True
     question = normalize(question)

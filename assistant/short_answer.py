@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from .answer_types import POINTING, AnswerType, has_type
+from .answer_types import MEASURE_UNITS, POINTING, AnswerType, has_type
 from .config import (
     ALIGNED_GAP_MAX_CHARS,
     ALIGNED_SPAN_MAX_CHARS,
@@ -123,11 +123,12 @@ def short_answer(info: QuestionInfo, sentence: str, span_ranker: Scorer,
     return sentence[s:e]
 
 
-MEASURES = "亩米吨克斤升"  # units of measure (公里, 平方米, 公斤 end or start in them): a count in them is no count of things
-_COUNTED = re.compile(f"(?!个百分点)(?:公里|公斤|平方米|[{re.sub('[元块万亿个]', '', CLASSIFIERS)}{MEASURES}])(?!亿|万)"
+# the character a unit of measure shows right after a numeral (5千米 → 米, 3公里 → 公): a count in it counts no things
+MEASURES = "".join(sorted({u.lstrip(CN_NUMERALS)[0] for u in MEASURE_UNITS}))
+_COUNTED = re.compile(f"(?!个百分点)(?:{'|'.join(MEASURE_UNITS)}|[{re.sub('[元块万亿个]', '', CLASSIFIERS)}])(?!亿|万)"
                       )  # the unit a count is asked in
 SAME_UNITS = ("人名位口", "天日", "家户", "次回")  # units that count the same things
-_MEASURED = "岁天日年周倍分秒公" + MEASURES  # asked in these, 一个 counts nothing (多少岁 is not 一个)
+_MEASURED = "岁天日年周倍分秒" + MEASURES  # asked in these, 一个 counts nothing (多少岁 is not 一个)
 _UNIT_OF = re.compile(rf"[\d{CN_NUMERALS}.]\s*(?:[万亿])?\s*(?:余|多)?([^\d{CN_NUMERALS}.\s])")  # 11家配送企业 → 家
 
 
@@ -137,8 +138,9 @@ def _in_unit(span: str, unit: str) -> bool:
     things (几所: 3个), never an age, a time or a measure."""
     if has_type("money", span) or span[-1] in "%％":
         return False
+    unit = unit.lstrip(CN_NUMERALS)  # 千米 is read at 米, as a value shows it
     same = next((group for group in SAME_UNITS if unit in group), unit) + ("" if unit[0] in _MEASURED else "个")
-    return all(m.group(1) in same or m.group(1) not in CLASSIFIERS + MEASURES + "公" for m in _UNIT_OF.finditer(span))
+    return all(m.group(1) in same or m.group(1) not in CLASSIFIERS + MEASURES for m in _UNIT_OF.finditer(span))
 
 
 def _demonstrative(text: str, start: int) -> bool:
