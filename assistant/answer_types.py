@@ -84,7 +84,9 @@ _MONEY_COLUMN = re.compile(r"[(（](?:万|亿|千|百)?(?:元|美元|港元)[)�
 _GENERIC_PLACE = frozenset("省市县区镇乡村州国地城各全本该某当每两三多个")  # 区县, 全省, 各市 name no place
 _OFFICES = ("董事长", "校长", "厅长", "院长", "局长", "部长", "省长", "市长", "县长", "区长", "书记", "主席", "主任", "总统", "总理",
             "首相", "经理", "会长", "社长", "队长", "教练", "馆长", "所长", "行长", "总裁", "总监", "主编")
-_OFFICE = rf"(?:[省市县区镇乡村]委|党委|党组|纪委|常务副|总|副)?(?:{'|'.join(_OFFICES)})"  # 省委书记 is not 总书记
+_OFFICE = rf"(?:[省市县区镇乡村]委|党委|党组|纪委|政协|人大常委会|常务副|总|副)?(?:{'|'.join(_OFFICES)})"  # 省委书记 is not 总书记
+_DEPUTY = ("副", "常务副")  # a 副主席 is no 主席
+_ASKS_DEPUTY_EN = re.compile(r"\b(?:vice|deputy|assistant)\b", re.I)
 _ASKED_OFFICE = re.compile(rf"({_OFFICE})(?:是谁|是哪位|为何人)|谁(?:是|担任|出任)[^，,。？?]{{0,12}}?({_OFFICE})")
 _ASKED_OFFICE_EN = re.compile(r"\bwho(?:'s|\s+(?:is|was|are|were|will be))\b.*\b(?:president|chair(?:man|woman)?|secretary|"
                               r"governor|mayor|director|head|principal|dean|minister|premier|manager|ceo|coach|captain|"
@@ -106,11 +108,17 @@ _ABOVE_CITY = frozenset(("中国", "河北", "山西", "辽宁", "吉林", "黑�
                          "西藏", "宁夏", "新疆"))  # a country or province answers no 哪个市 (北京, 上海… are cities)
 
 
+def _holds_office(office: str, text: str) -> bool:
+    """Whether ``text`` names ``office`` itself, not only its deputy (副主席 is no 主席)."""
+    return any(office.startswith(_DEPUTY) or not text[:m.start()].endswith(_DEPUTY)
+               for m in re.finditer(re.escape(office), text))
+
+
 def states_asked(kind: AnswerType | None, question: str, text: str) -> bool:
     """Whether ``text`` states a value of the kind asked, for the questions where its absence
     settles the matter: a 多少钱 (money) question needs a sum of money, a 哪个县 (province,
     city, district, town, village) question a place of that level by name, a question for
-    who holds an office (校长是谁) that office named as asked, a count in a unit of measure (多少亩, "how many
+    who holds an office (校长是谁, 政协主席是谁) that office named as asked and not only its deputy (副主席), a count in a unit of measure (多少亩, "how many
     tons") a value in a unit of that measure (省委书记 is not 总书记; asked in English, some
     office named, since the page's word for "president" can be 校长, 院长 or 主席). Every other question passes: a person,
     a count or a date can be said in too many ways to tell."""
@@ -128,9 +136,11 @@ def states_asked(kind: AnswerType | None, question: str, text: str) -> bool:
     question = normalize(question)
     if kind == "person":  # 大同大学的校长是谁: who holds an office needs the office named
         if language(question) != "zh":  # "Who is the president of …": some office named (its word is a guess)
-            return _ASKED_OFFICE_EN.search(question) is None or re.search(_OFFICE, normalize(text)) is not None
+            return _ASKED_OFFICE_EN.search(question) is None or any(
+                _ASKS_DEPUTY_EN.search(question) or not m.group().startswith(_DEPUTY)
+                for m in re.finditer(_OFFICE, normalize(text)))
         office = _ASKED_OFFICE.search(question)
-        return office is None or (office.group(1) or office.group(2)) in normalize(text)
+        return office is None or _holds_office(office.group(1) or office.group(2), normalize(text))
     level = _ASKED_LEVEL.search(question)
     if level is None:
         return True

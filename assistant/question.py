@@ -26,9 +26,11 @@ TYPED_KINDS = frozenset({"number", "date", "place", "person", "org"})
 # jieba part-of-speech tags of the named entities a question may ask for (tag prefixes)
 ENTITY_TAGS: dict[str, tuple[str, ...]] = {"person": ("nr",), "place": ("ns",), "org": ("nt",)}
 
-WH_WORDS = ("什么时候", "什么时间", "哪一年", "哪一天", "哪些", "哪个", "哪里", "哪儿", "哪天", "哪家", "哪位",
+WH_WORDS = ("哪一个", "哪一位", "哪一种", "哪一家", "哪一所", "哪一项", "哪一座", "哪一国", "哪一部", "哪一类", "哪一支",
+            "哪一条", "什么时候", "什么时间", "哪一年", "哪一天", "哪些", "哪个", "哪里", "哪儿", "哪天", "哪家", "哪位",
             "哪所", "哪座", "哪种", "哪项", "哪国", "多少", "多大", "多长", "多久", "多高", "多远", "几", "谁", "何时",
-            "何地", "何处", "为何", "为什么", "怎么", "怎样", "如何", "什么", "哪")
+            "何地", "何处", "何年", "何人", "何种", "何者", "为何", "为什么", "怎么", "怎样", "如何", "什么", "哪")
+VARIANTS = (("甚么", "什么"),)  # variant spellings of question words, read as the common one (甚麼 of Taiwan)
 _EN_TYPES: tuple[tuple[str, Kind], ...] = (("how many", "number"), ("how much", "number"), ("what percentage", "number"),
              ("what year", "date"), ("when", "date"), ("what date", "date"), ("where", "place"),
              ("who", "person"), ("which city", "place"), ("which county", "place"))
@@ -62,6 +64,8 @@ def analyse(question: str) -> QuestionInfo:
     question's simplified script (誰 is 谁, 哪裡 is 哪里: the pages are matched that way)."""
     q = re.sub(r"[？?！!。.\s]+$", "", simplified(question.strip()))
     q = re.sub(r"(呢|吗|啊)$", "", q)
+    for variant, common in VARIANTS:
+        q = q.replace(variant, common)
     wh, pos = "", -1
     for w in WH_WORDS:
         i = q.find(w)
@@ -74,13 +78,13 @@ def analyse(question: str) -> QuestionInfo:
     kind: Kind = "other"
     if wh in {"多少", "几", "多大", "多长", "多久", "多高", "多远"}:
         kind = "number"
-    if wh in {"什么时候", "什么时间", "哪一年", "哪一天", "哪天", "何时"} or re.search(r"(何时|哪年|哪天|哪一天|几月|几日|日期|时间)", q):
+    if wh in {"什么时候", "什么时间", "哪一年", "哪一天", "哪天", "何时", "何年"} or re.search(r"(何时|何年|哪年|哪天|哪一天|几月|几日|日期|时间)", q):
         kind = "date"
-    elif wh in {"哪里", "哪儿", "何地", "何处"} or re.search(r"哪个(省|市|县|区|地|国家|城市)|在哪", q):
+    elif wh in {"哪里", "哪儿", "何地", "何处"} or re.search(r"哪一?个(省|市|县|区|地|国家|城市)|在哪", q):
         kind = "place"
-    elif wh in {"谁", "哪位"}:
+    elif wh in {"谁", "哪位", "哪一位", "何人"}:
         kind = "person"
-    elif re.search(r"哪(家|所|个)(公司|企业|单位|机构|学校|部门|医院)", q):
+    elif re.search(r"哪一?(家|所|个)(公司|企业|单位|机构|学校|部门|医院)", q):
         kind = "org"
     for phrase, k in _EN_TYPES:
         if phrase in lower:
@@ -88,7 +92,7 @@ def analyse(question: str) -> QuestionInfo:
             break
     if kind in {"other"} and (wh in {"哪些"} or _LIST_Q.search(q)):
         kind = "list"
-    content = "".join(ch for ch in PARTICLES.sub("", normalize(q)) if re.match(f"[{CJK}A-Za-z0-9]", ch))
+    content = "".join(ch for ch in normalize(PARTICLES.sub("", q)) if re.match(f"[{CJK}A-Za-z0-9]", ch))
     return QuestionInfo(q, wh, left, right, kind, tuple(tokenize(q)), content, expected_type(q), language(q))
 
 
@@ -125,7 +129,7 @@ def _is_followup(question: str) -> bool:
 # ----------------------------------------------------------------------------- alignment
 
 _NUM = r"(?:\d+(?:[.,．]\d+)*|[零〇一二两三四五六七八九十百千]+)"
-UNIT = (r"(?:万亿|亿元|万元|千元|元|万人次|人次|万户|万个|万名|万人|万吨|万千瓦|公里|平方公里|千米|米|吨|[%％]|个|名|人|户|"
+UNIT = (r"(?:个百分点|百分点|万亿|亿元|万元|千元|元|万人次|人次|万户|万个|万名|万人|万吨|万千瓦|公里|平方公里|千米|米|吨|[%％]|个|名|人|户|"
          r"家|所|件|部|场|处|项|条|批|种|类|座|辆|台|次|倍|天|小时|分钟|秒|年|月|日|岁|元|万|亿|套|间|张|册|届|期|只|头|株|亩)")
 NUMBER_SPAN = re.compile(rf"(?<![A-Za-z\d.]){_NUM}(?:\s*(?:万|亿)?{UNIT}?\s*[—\-~至到]\s*{_NUM})?\s*(?:万|亿)?{UNIT}?")
 DATE_SPAN = re.compile(r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:至(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?|\d{4}年(?:\d{1,2}月)?|"

@@ -81,6 +81,12 @@ def test_language_of_a_question() -> None:
     ("person", "山西省委书记是谁？", "深入学习贯彻习近平总书记重要讲话精神。", False),  # 总书记 is not the 省委书记
     ("person", "谁是山西省委书记？", "会议期间，省委书记唐登杰出席大会。", True),
     ("person", "山西副省长是谁？", "省长卢东亮出席大会。", False),
+    ("person", "山西省政协主席是谁？", "省政协委员、省书法家协会副主席孔祥宇提出建议。", False),  # another body's deputy
+    ("person", "省书法家协会副主席是谁？", "省政协委员、省书法家协会副主席孔祥宇提出建议。", True),
+    ("person", "校长是谁？", "副校长李明出席仪式。", False),  # a deputy does not hold the office
+    ("person", "Who is the chairman of the Shanxi Provincial CPPCC?", "省政协委员、省书法家协会副主席孔祥宇提出建议。",
+     False),  # the only office named is a deputy's
+    ("person", "Who is the vice chairman of the calligraphers association?", "省书法家协会副主席孔祥宇提出建议。", True),
     ("place", "卫星在哪个区域内运作？", "卫星在低地球轨道运作。", True),  # 哪个区域 asks for no district
     ("person", "《论自由》的作者是谁？", "弥尔著有《论自由》。", True),  # authorship is said in many ways: not judged
     ("person", "Who is the president of North University of China?", "中北大学加俊老师主持的工作室成功入选。", False),

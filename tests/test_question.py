@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from assistant.question import analyse, ordinal_value, resolve_followup
+from assistant.question import analyse, ordinal_value, resolve_followup, typed_spans
 
 
 def test_question_types() -> None:
@@ -21,6 +21,20 @@ def test_a_question_in_traditional_script_is_read_like_its_simplified_form() -> 
     assert analyse("誰是第一位登上月球的人？").kind == "person" and analyse("該公司位於哪裡？").kind == "place"
 
 
+def test_literary_and_variant_question_words_are_read_as_question_words() -> None:
+    """甚麼 (Taiwan's 什麼), 何年, 何人 and 哪一個 ask as 什么, 哪一年, 谁 and 哪个 do: the text
+    either side of them is what the answer is aligned with, and they are no content."""
+    q = analyse("三木武夫組閣後，發生了甚麼醜聞？")
+    assert (q.wh, q.left, q.right) == ("什么", "三木武夫组阁后，发生", "丑闻")
+    q = analyse("代頓協議於何年簽署？")
+    assert (q.wh, q.kind, q.expects, q.right) == ("何年", "date", "year", "签署")
+    q = analyse("何人於350年改國號為魏？")
+    assert (q.wh, q.kind, q.right) == ("何人", "person", "于350年改国号为魏")
+    q = analyse("臺灣第一個建城的城市是哪一個城市？")
+    assert (q.wh, q.kind, q.right) == ("哪一个", "place", "城市")
+    assert q.content == "台湾第1个建城城市城市"  # the question word's 一个 is no content
+
+
 def test_ordinal_values() -> None:
     assert [ordinal_value(t) for t in ("三", "十", "十五", "二十", "二十三", "7", "两")] == [3, 10, 15, 20, 23, 7, 0]
 
@@ -30,3 +44,9 @@ def test_follow_ups() -> None:
     assert resolve_followup("太原今年新建几所学校？", ["山西2026年15件民生实事是什么"]) == "太原今年新建几所学校？"
     assert resolve_followup("第十五件呢", ["山西2026年15件民生实事是什么", "第三件是什么"]) == \
         "山西2026年15件民生实事是什么 第十五件呢"
+
+
+def test_a_value_in_percentage_points_is_read_with_its_whole_unit() -> None:
+    """8.70个百分点 is one value: cut at 个 it would read as a count of eight things."""
+    text = "普通高中计划占初中毕业生数的70.18%，比2023年增加8.70个百分点。"
+    assert [m.group() for m in typed_spans("number", text)] == ["70.18%", "2023年", "8.70个百分点"]

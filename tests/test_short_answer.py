@@ -85,6 +85,17 @@ def test_person_questions_in_traditional_script_get_a_name(rankers: Rankers) -> 
     assert short_answer(analyse("相對論是誰提出的？"), sentence, rankers.span) == "愛因斯坦"
 
 
+def test_literary_and_variant_question_words_get_the_thing_asked_not_the_sentence(rankers: Rankers) -> None:
+    """甚麼 (Taiwan's 什麼) and 何人 are question words: the short answer is the part of the
+    sentence they stand for, not the whole sentence or a nearby clause."""
+    bridge = "這座大橋由工程師張三主持修建，於1900年竣工，是當時全省最長的橋。"
+    assert short_answer(analyse("何人主持修建了這座大橋？"), bridge, rankers.span) == "張三"
+    scandal = "2010年，該公司發生財務造假醜聞，董事長隨即辭職。"
+    assert short_answer(analyse("該公司發生了甚麼醜聞？"), scandal, rankers.span) == "財務造假醜聞"
+    born = "這本小說的作者李四生於1950年3月，在上海長大。"
+    assert short_answer(analyse("這本小說的作者是甚麼時候出生的？"), born, rankers.span) == "1950年3月"
+
+
 def test_english_how_many_wants_a_count_not_a_rate_or_a_year(rankers: Rankers) -> None:
     sentence = "截至2023年底，移动电话用户数达4261.7万户，全省移动电话普及率每百人122.9部。"
     info = analyse("How many mobile phone users does Shanxi have?")
