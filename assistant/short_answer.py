@@ -327,6 +327,8 @@ class Reading:
     info: QuestionInfo  # the question, analysed in simplified script
     text: str  # the sentence in simplified script
     words: tuple[tuple[int, int, str], ...]  # jieba's words: start, end, part-of-speech class
+    starts: frozenset[int]  # where the words start…
+    ends: frozenset[int]  # …and end
     anchor: int  # where the question's left context ends in the sentence (-1: nowhere)
     units: tuple[str, ...]  # the question's two-character units
     unit_at: tuple[int, ...]  # where they occur in the sentence
@@ -344,8 +346,9 @@ def read(info: QuestionInfo, sentence: str) -> Reading:
     _, anchor = longest_suffix_in(info.left, text, 2) if info.left else (-1, -1)
     unit_at = tuple(sorted(m.start() for u in units for m in re.finditer(re.escape(u), text)))
     stops = tuple(m.start() for m in _STOP.finditer(text))
-    return Reading(info, text, _tagged(text), anchor, units, unit_at, stops, aligned_span(info, text),
-                   clause_span(info, text))
+    words = _tagged(text)
+    return Reading(info, text, words, frozenset(w[0] for w in words), frozenset(w[1] for w in words), anchor, units,
+                   unit_at, stops, aligned_span(info, text), clause_span(info, text))
 
 
 @lru_cache(maxsize=20000)
@@ -559,8 +562,8 @@ def _context_features(r: Reading, span: tuple[int, int], c_start: int, c_end: in
         1.0 if head and (text.endswith(head) or t[e:e + 2] == head) else 0.0,
         1.0 if head and text.endswith(head[0]) else 0.0,
         1.0 if head and text.endswith(head[-1]) else 0.0,
-        1.0 if any(w[0] == s for w in r.words) else 0.0,
-        1.0 if any(w[1] == e for w in r.words) else 0.0,
+        1.0 if s in r.starts else 0.0,
+        1.0 if e in r.ends else 0.0,
         (e - s) / max(c_end - c_start, 1),
         1.0 if (s, e) == (c_start, c_end) else 0.0,
         _share(t[c_start:c_end], chars),
