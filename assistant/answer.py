@@ -407,12 +407,14 @@ def _stating(info: QuestionInfo, ranked: list[Candidate]) -> Candidate:
     :func:`~assistant.answer_types.states_asked`), the best one within
     :data:`~assistant.config.STATED_GAP` of it that does. A person asked in another language
     is not chosen so: its office is checked loosely (any office named), which only tells
-    that an answer falls short, not which one holds the office asked."""
+    that an answer falls short, not which one holds the office asked; nor is the unit of a
+    count asked in another language (students → 人 is the dictionary's guess), only a count."""
     best = max(ranked, key=lambda c: c.score)
     if not info.expects or info.expects == "person" and info.lang != "zh":
         return best
     near = sorted((c for c in ranked if c.score >= best.score - STATED_GAP), key=lambda c: -c.score)
-    return next((c for c in near if states_asked(info.expects, info.text, "".join(s.text for s in _parts(c)))), best)
+    return next((c for c in near if states_asked(info.expects, info.text, "".join(s.text for s in _parts(c)),
+                                                 units=info.lang == "zh")), best)
 
 
 def _second(best: Candidate, parts: list[Sentence], ranked: list[Candidate]) -> Candidate | None:

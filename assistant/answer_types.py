@@ -31,7 +31,7 @@ _ZH_TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"哪(?:家|所|个|一家|一所)(?:公司|企业|单位|机构|学校|部门|医院|大学|银行|组织|球队|俱乐部|政党|媒体|电视台)|"
                 r"什么(?:公司|机构|组织|单位|部门|学校|大学)"), "org"),
     (re.compile(r"哪里|哪儿|何地|何处|在哪|哪个(?:省|市|县|区|地方|地区|国家|城市|镇|村)|哪(?:座|国|省|市|县)|什么地方"), "place"),
-    (re.compile(r"多少|几(?:个|名|人|家|所|件|项|条|种|次|倍|岁|天|年|万|千|百|十|成)|多大|多长|多久|多高|多远|多重|"
+    (re.compile(r"多少|(?<![哪这那])几(?:个|名|人|家|所|件|项|条|种|次|倍|岁|天|年|万|千|百|十|成)|多大|多长|多久|多高|多远|多重|"
                 r"多深"), "number"),
 )
 _EN_TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
@@ -60,14 +60,20 @@ _DATE = re.compile(r"\d{1,2}\s*月|\d{1,2}\s*[日号]|[一二三四五六七八�
                    r"(?:今|去|明|前|后)年|(?:今|昨|明)天|近日|日前|春节|元旦|中秋|国庆|清明|端午|上午|下午|凌晨|晚上|"
                    r"(?:周|星期)[一二三四五六日天]|季度|上旬|中旬|下旬|月底|月初|年底|年初|年末|期间|之后|之前|以后|以前|"
                    r"时候|时期|时代|朝|世纪|年代|[春夏秋冬]|季|期|纪|代|节|晚|早|夜|午|前|后|时|初|末|间")
-_NUMBER = re.compile(rf"\d|半|数|多|几|[{CN_NUMERALS}]+(?=[{CLASSIFIERS}国旗])")  # a numeral with its classifier
+_NUMBER = re.compile(rf"\d|[半数几](?=[十百千万亿{CLASSIFIERS}])|前(?=[一二三四五六七八九十])|"
+                     rf"多(?=[{CLASSIFIERS.replace('元', '').replace('年', '')}])|[{CN_NUMERALS}]+(?=[{CLASSIFIERS}国旗])"
+                     )  # a numeral with its classifier, a rank (前五); 数据, 几乎, 多元 count nothing
+_KINDS_COUNT = re.compile(rf"[两三四五六七八九十]大(?=[{CJK}])(?![{CJK}]{{0,3}}[村镇乡县区市省州])"
+                          )  # a count of kinds in a sentence (五大维度, 三大任务; 五大龙沟村 is a name)
+_CODE = re.compile(r"\d+[A-Za-z](?![A-Za-z])|[A-Za-z]+\d[\d.]*")  # 5G, 3D, G20, PM2.5: names, not counts
 _NUMERAL_WORD = re.compile(f"[{CN_NUMERALS}]")  # in a word tagged as a numeral (四十九, 三成, 第三)
 _QUOTED = re.compile("|".join(f"{p[0]}[^{p[1]}]*{p[1]}" for p in QUOTATION_MARKS))  # a name (“十四五”), not a count
 POINTING = "这那此其每"  # 这一喜人的转变: a 一 after them points, it counts nothing (nor does 多少 of 多少个孤立IP)
 _POINTING_ONE = re.compile(f"(?<=[{POINTING}])一")
 _CALENDAR = re.compile(r"(?:\d{4}\s*年)?\d{1,2}\s*月(?:\d{1,2}\s*[日号])?")  # a day, not a count
 _CALENDAR_SPAN = re.compile(rf"{_CALENDAR.pattern}(?:\s*[至到\-—–~～]\s*{_CALENDAR.pattern})?")  # …nor a span of days
-_DATES = re.compile(rf"{_CALENDAR_SPAN.pattern}|\d{{4}}\s*年")  # what a clause says of days and years counts nothing
+_DATES = re.compile(rf"{_CALENDAR_SPAN.pattern}|(?<!\d)(?:1\d|20)\d{{2}}\s*年"
+                    )  # what a clause says of days and years counts nothing (六千年, read 6000年, counts years)
 _ORG_SUFFIX = re.compile(r"(?:公司|集团|大学|学院|学校|中学|小学|银行|医院|局|厅|委|委员会|部|署|会|协会|学会|中心|研究院|"
                          r"研究所|政府|组织|联盟|电视台|报社|出版社|基金会|俱乐部|队|党|军|社|所|院|处|站|台|行|厂|店|"
                          r"联合国|[A-Z]{2,})$")
@@ -103,6 +109,58 @@ _EN_MEASURE_OF = {"square": "area", "hectare": "area", "mu": "area", "kilometer"
                   "kilogram": "weight", "liter": "volume", "litre": "volume"}
 _ASKED_MEASURE = re.compile(rf"(?:多少|几)(?:万|亿|千|百)?({'|'.join(MEASURE_UNITS)})|"
                             rf"\bhow many ({'|'.join(_EN_MEASURE_OF)})s?\b", re.I)  # 占地多少亩: an area
+# the character a unit of measure shows right after a numeral (5千米 → 米, 3公里 → 公): a count in it counts no things
+MEASURES = "".join(sorted({u.lstrip(CN_NUMERALS)[0] for u in MEASURE_UNITS}))
+COUNTED_UNIT = re.compile(f"(?!个百分点)(?:{'|'.join(MEASURE_UNITS)}|[{re.sub('[元块万亿个]', '', CLASSIFIERS)}])(?!亿|万)"
+                          )  # the unit a count is asked in (after 多少 or 几)
+SAME_UNITS = ("人名位口", "天日", "家户", "次回", "种类")  # units that count the same things
+_MEASURED = "岁天日年周倍分秒" + MEASURES  # asked in these, 一个 counts nothing (多少岁 is not 一个)
+_UNIT_OF = re.compile(rf"[\d{CN_NUMERALS}.]\s*(?:[万亿])?\s*(?:余|多)?([^\d{CN_NUMERALS}.\s])")  # 11家配送企业 → 家
+
+
+def _same_units(unit: str) -> str:
+    """The units that count what ``unit`` counts (个 too, unless it counts people or is an age,
+    a time or a measure: 22个委员会 counts no teachers)."""
+    unit = unit.lstrip(CN_NUMERALS)  # 千米 is read at 米, as a value shows it
+    same = next((group for group in SAME_UNITS if unit in group), unit)
+    return same + ("" if unit[0] in _MEASURED or same == SAME_UNITS[0] else "个")
+
+
+def in_unit(span: str, unit: str) -> bool:
+    """Whether a number span counts in ``unit`` (or in none): 12所 for 几所, not 3.28亿元 or 29家,
+    nor a clause whose every count is in another unit (覆盖29家医疗机构 for 多少天); 个 counts
+    things (几所: 3个), never an age, a time or a measure."""
+    if has_type("money", span) or span[-1] in "%％":
+        return False
+    same = _same_units(unit)
+    return all(m.group(1) in same or m.group(1) not in CLASSIFIERS + MEASURES for m in _UNIT_OF.finditer(span))
+
+
+def asked_unit(question: str) -> str | None:
+    """The unit a count is asked in: 几所中学 → 所, 多少人 → 人 (not 多少年轻人: 年轻人 is a
+    word), "how many students" → 人 (:func:`counted_unit`); None when none is named."""
+    from .postag import pos_words
+
+    q = normalize(question)
+    if language(q) != "zh":
+        return counted_unit(q)
+    asked = re.search("多少|(?<![前第])几", q)  # 前几名 asks a rank, not a count of people
+    unit = COUNTED_UNIT.match(q, asked.end()) if asked else None
+    if asked is None or unit is None:
+        return None
+    words = pos_words(q[asked.end():])
+    return unit.group() if words and words[0][0] == unit.group() else None
+
+
+def _counts_in(unit: str, text: str) -> bool:
+    """Whether ``text`` holds a count in ``unit`` (:func:`_same_units`) or a bare number in
+    digits, not only days and years, names (5G) and numbers of other things (几百米 for 多少年)."""
+    same = _same_units(unit)
+    text = _CODE.sub("", _DATES.sub("", _QUOTED.sub("", _POINTING_ONE.sub("", text))))
+    return any(m.group(1) in same or (m.group()[0].isdigit() and m.group(1) not in CLASSIFIERS + MEASURES)
+               for m in _UNIT_OF.finditer(text))
+
+
 _ABOVE_CITY = frozenset(("中国", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南",
                          "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西",
                          "西藏", "宁夏", "新疆"))  # a country or province answers no 哪个市 (北京, 上海… are cities)
@@ -114,23 +172,27 @@ def _holds_office(office: str, text: str) -> bool:
                for m in re.finditer(re.escape(office), text))
 
 
-def states_asked(kind: AnswerType | None, question: str, text: str) -> bool:
+def states_asked(kind: AnswerType | None, question: str, text: str, units: bool = True) -> bool:
     """Whether ``text`` states a value of the kind asked, for the questions where its absence
     settles the matter: a 多少钱 (money) question needs a sum of money, a 哪个县 (province,
     city, district, town, village) question a place of that level by name, a question for
     who holds an office (校长是谁, 政协主席是谁) that office named as asked and not only its deputy (副主席), a count in a unit of measure (多少亩, "how many
-    tons") a value in a unit of that measure (省委书记 is not 总书记; asked in English, some
-    office named, since the page's word for "president" can be 校长, 院长 or 主席). Every other question passes: a person,
-    a count or a date can be said in too many ways to tell."""
+    tons") a value in a unit of that measure and any other count some count, not only dates
+    (省委书记 is not 总书记; asked in English, some office named, since the page's word for
+    "president" can be 校长, 院长 or 主席). Every other question passes: a person or a date
+    can be said in too many ways to tell. With ``units`` False, any count counts for a count
+    asked in a unit that is not a measure."""
     if kind == "money":
         text = normalize(text)
         return bool(_MONEY.search(text) or _MONEY_COLUMN.search(text))
     if kind == "number":  # 占地多少亩 needs an area, 多少吨 a weight: a count of something else is no answer
         measure = _ASKED_MEASURE.search(normalize(question))
-        if measure is None:
-            return True
+        text = normalize(text)
+        if measure is None:  # …多少人 a count of people (几百米 counts none), any other some count (2月4日 none)
+            unit = asked_unit(question) if units else None
+            return _counts_in(unit, text) if unit else _holds_count(text) or bool(_KINDS_COUNT.search(text))
         kind_of = _MEASURE_OF[measure.group(1)] if measure.group(1) else _EN_MEASURE_OF[measure.group(2).lower()]
-        return _MEASURE_VALUE[kind_of].search(normalize(text)) is not None
+        return _MEASURE_VALUE[kind_of].search(text) is not None
     if kind not in ("person", "place"):
         return True
     question = normalize(question)
@@ -158,6 +220,36 @@ def _level_name(word: str) -> str:
         if word.endswith(ending) and len(word) > len(ending):
             return word[: -len(ending)]
     return word
+
+
+# what an English "how many …" counts, in the Chinese unit such a count is written in (27万名 children)
+_EN_COUNTED = {**dict.fromkeys(("people", "persons", "residents", "citizens", "villagers", "students", "pupils", "children",
+                                "teachers", "workers", "employees", "staff", "visitors", "tourists", "members",
+                                "volunteers", "patients", "participants", "graduates", "doctors", "nurses", "farmers",
+                                "athletes", "players", "candidates", "applicants", "deputies", "officials", "women",
+                                "men", "seniors", "drivers", "experts", "streamers", "officers", "representatives"),
+                               "人"),
+               **dict.fromkeys(("households", "families"), "户"),
+               **dict.fromkeys(("companies", "enterprises", "firms", "businesses"), "家"),
+               **dict.fromkeys(("schools", "universities", "colleges"), "所"),
+               **dict.fromkeys(("kinds", "types", "varieties", "categories", "species"), "种"),
+               "days": "天", "weeks": "周", "months": "月", "years": "年", "hours": "小时", "times": "次"}
+_EN_AUXILIARY = frozenset(("do", "does", "did", "is", "are", "was", "were", "has", "have", "had", "will", "would",
+                           "can", "could", "should", "in", "of", "for", "at", "on", "from", "to", "by", "with"))
+
+
+def counted_unit(question: str) -> str | None:
+    """The Chinese unit of what an English "how many …" question counts (students → 人,
+    companies → 家, days → 天), or None: the words counted are those before its verb."""
+    m = re.search(r"\bhow many\s+(.*)", question, re.I)
+    if m is None:
+        return None
+    for word in re.findall(r"[a-z-]+", m.group(1).lower())[:4]:
+        if word in _EN_AUXILIARY:
+            return None
+        if word in _EN_COUNTED:
+            return _EN_COUNTED[word]
+    return None
 
 
 def language(text: str) -> Language:
@@ -189,10 +281,15 @@ def has_type(kind: AnswerType | None, span: str) -> bool:
     if kind == "date":
         return bool(_DATE.search(span) or _YEAR.search(span))
     if kind == "number":  # a lone numeral (千 of 千年) is a fragment, not a number; a date is no count
-        return (_counts(_DATES.sub("", _QUOTED.sub("", _POINTING_ONE.sub("", span.replace("多少", "")))))
-                and not _CALENDAR_SPAN.fullmatch(span)
+        return (_holds_count(span) and not _CALENDAR_SPAN.fullmatch(span)
                 and not re.fullmatch(f"[{CN_NUMERALS}半数多几]", span))
     return _is_entity(kind, span)
+
+
+def _holds_count(text: str) -> bool:
+    """Whether ``text`` counts something: not only days and years, quoted names (“十四五”),
+    names of Latin letters and digits (5G, G20), a pointing 一 (这一) or the words 多少."""
+    return _counts(_CODE.sub("", _DATES.sub("", _QUOTED.sub("", _POINTING_ONE.sub("", text.replace("多少", ""))))))
 
 
 def _counts(text: str) -> bool:

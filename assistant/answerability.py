@@ -101,6 +101,8 @@ def _type_match(info: QuestionInfo, answer_text: str, short: str | None) -> floa
         return 0.0
     if answer_text and not states_asked(info.expects, info.text, answer_text):
         return UNSTATED
+    if info.expects == "place" and short and not states_asked("place", info.text, short):
+        return UNSTATED  # 哪个市 answered with a province: the city is not said
     if answer_text and not short and info.lang != "zh" and info.expects in VALUE_TYPES:
         return UNSTATED  # asked in English for a number, a date or a sum, its sentence shows none to answer with
     return 1.0 if short and has_type(info.expects, short) else 0.0

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from .answer_types import MEASURE_UNITS, POINTING, AnswerType, has_type
+from .answer_types import COUNTED_UNIT, POINTING, AnswerType, counted_unit, has_type, in_unit
 from .config import (
     ALIGNED_GAP_MAX_CHARS,
     ALIGNED_SPAN_MAX_CHARS,
@@ -46,10 +46,8 @@ from .question import (
 )
 from .text import (
     CAUSE_CUE,
-    CLASSIFIERS,
     CLAUSE,
     CLAUSE_BODY,
-    CN_NUMERALS,
     EDGE_PUNCT,
     EDGE_WORDS,
     PLACE_CUE,
@@ -124,26 +122,6 @@ def short_answer(info: QuestionInfo, sentence: str, span_ranker: Scorer,
     return sentence[s:e]
 
 
-# the character a unit of measure shows right after a numeral (5千米 → 米, 3公里 → 公): a count in it counts no things
-MEASURES = "".join(sorted({u.lstrip(CN_NUMERALS)[0] for u in MEASURE_UNITS}))
-_COUNTED = re.compile(f"(?!个百分点)(?:{'|'.join(MEASURE_UNITS)}|[{re.sub('[元块万亿个]', '', CLASSIFIERS)}])(?!亿|万)"
-                      )  # the unit a count is asked in
-SAME_UNITS = ("人名位口", "天日", "家户", "次回")  # units that count the same things
-_MEASURED = "岁天日年周倍分秒" + MEASURES  # asked in these, 一个 counts nothing (多少岁 is not 一个)
-_UNIT_OF = re.compile(rf"[\d{CN_NUMERALS}.]\s*(?:[万亿])?\s*(?:余|多)?([^\d{CN_NUMERALS}.\s])")  # 11家配送企业 → 家
-
-
-def _in_unit(span: str, unit: str) -> bool:
-    """Whether a number span counts in ``unit`` (or in none): 12所 for 几所, not 3.28亿元 or 29家,
-    nor a clause whose every count is in another unit (覆盖29家医疗机构 for 多少天); 个 counts
-    things (几所: 3个), never an age, a time or a measure."""
-    if has_type("money", span) or span[-1] in "%％":
-        return False
-    unit = unit.lstrip(CN_NUMERALS)  # 千米 is read at 米, as a value shows it
-    same = next((group for group in SAME_UNITS if unit in group), unit) + ("" if unit[0] in _MEASURED else "个")
-    return all(m.group(1) in same or m.group(1) not in CLASSIFIERS + MEASURES for m in _UNIT_OF.finditer(span))
-
-
 def _demonstrative(text: str, start: int) -> bool:
     """Whether the span starting at ``start`` opens with a 一 that only points (这一, 每一)."""
     return text.startswith("一", start) and start > 0 and text[start - 1] in POINTING
@@ -157,9 +135,9 @@ def answer_spans(r: Reading) -> list[tuple[int, int]]:
     kind = r.info.expects
     spans = [sp for sp in span_candidates(r) if has_type(kind, r.text[sp[0]:sp[1]])
              and not (kind == "number" and (_quoted(r.text, sp[0]) or _demonstrative(r.text, sp[0])))]
-    asked = _COUNTED.match(r.info.right) if kind == "number" and r.info.wh in ("多少", "几") else None  # 多大的天坑: no 天
+    asked = COUNTED_UNIT.match(r.info.right) if kind == "number" and r.info.wh in ("多少", "几") else None  # 多大的天坑: no 天
     if asked:  # 多少天, 几所: a count in another unit (a sum, a share, 29家) counts no days, no schools
-        spans = [(s, e) for s, e in spans if _in_unit(r.text[s:e], asked.group())]
+        spans = [(s, e) for s, e in spans if in_unit(r.text[s:e], asked.group())]
     values = _values(r.text)
     if kind not in VALUE_TYPES or not values:
         return spans
@@ -204,10 +182,14 @@ def _foreign_short_answer(info: QuestionInfo, sentence: str,
     if re.search(r"\bhow many\b", info.text, re.I) and not re.search(r"percent|rate|share|proportion|ratio|per\b",
                                                                      info.text, re.I):
         timed = re.search(r"\bhow many (?:years|months|weeks|days|hours|minutes|seconds)\b", info.text, re.I)
-        counts = [(sp, c) for sp, c in zip(spans, clauses)  # a count, not a share, a rate or a time
-                  if not re.search("[%％]$", text[sp[0]:sp[1]])
+        unit = counted_unit(info.text)  # how many students: a count of people (27万名), not of schools
+        sums = re.search(r"yuan|dollars?|rmb|money", info.text, re.I)
+        counts = [(sp, c) for sp, c in zip(spans, clauses)  # a count, not a share, a sum, a rate or a time
+                  if not re.search("(?:[%％]|百分点)$", text[sp[0]:sp[1]])
+                  and (sums or not has_type("money", text[sp[0]:sp[1]]))
                   and not (c and _RATE.search(text[c.start():sp[0]]))
-                  and (timed or not re.search(r"(?:[年月日天周岁]|小时|分钟|秒)$", text[sp[0]:sp[1]]))]
+                  and (timed or not re.search(r"(?:[年月日天周岁]|小时|分钟|秒)$", text[sp[0]:sp[1]]))
+                  and (unit is None or in_unit(text[sp[0]:sp[1]], unit))]
         spans, clauses = [sp for sp, _ in counts], [c for _, c in counts]
     if len(spans) > 1 and similarity is not None:
         scores = similarity([sentence[c.start():c.end()] if c else sentence for c in clauses])
@@ -484,11 +466,19 @@ def _opened(sentence: str, s: int, e: int) -> bool:
 
 def _whole(sentence: str, s: int, e: int, values: list[tuple[int, int]]) -> bool:
     """Whether a span cuts no number with its unit, no date (``60`` of ``60%``, ``29日`` of
-    ``1月29日``) and no quotation or bracket in half."""
+    ``1月29日``), no run of Latin letters and digits (``5`` of ``5G``) and no quotation or
+    bracket in half."""
     if any(vs < e and s < ve and not (s <= vs and ve <= e) for vs, ve in values):
+        return False
+    if _latin(sentence[s - 1:s + 1]) or _latin(sentence[e - 1:e + 1]):
         return False
     text = sentence[s:e]
     return all(text.count(pair[0]) == text.count(pair[1]) for pair in PAIRED_MARKS)
+
+
+def _latin(pair: str) -> bool:
+    """Whether two characters are both Latin letters or digits (one word, as 5G or G20 is)."""
+    return len(pair) == 2 and all(ch.isascii() and ch.isalnum() for ch in pair)
 
 
 def span_features(r: Reading, span: tuple[int, int]) -> list[float]:

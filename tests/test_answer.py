@@ -101,6 +101,18 @@ def test_a_price_asked_of_pages_that_name_no_sum_is_not_found(rankers: Rankers) 
     assert visitors.found and visitors.short_answer == "500万人次"  # the same page answers what it does say
 
 
+def test_a_city_asked_and_a_province_answered_is_not_found(rankers: Rankers) -> None:
+    doc = ("本报讯“山西从不缺文旅IP,缺的是把‘网红IP’变成‘长红产业’的转化能力。”孔祥宇表示,希望通过“IP产业化”路径,"
+           "让山西文旅从“流量红利”走向“产业红利”,惠及民生。")
+    p = _passage(doc, 4)
+    hits, evidence = [Hit(p, 1.0, 0.93, 8.0)], Evidence({"a.txt": doc})
+    city = compose("孔祥宇是哪个市的政协委员？", hits, evidence, rankers)
+    assert city.signals[SIGNALS.index("type_match")] == UNSTATED  # 山西 is a province (惠及 is no place)
+    assert not build_answer("孔祥宇是哪个市的政协委员？", hits, evidence, rankers).found
+    province = build_answer("孔祥宇是哪个省的政协委员？", hits, evidence, rankers)
+    assert province.found and province.short_answer == "山西"
+
+
 def test_a_question_in_another_language_is_judged_by_its_own_model_on_every_signal(rankers: Rankers) -> None:
     p = _passage("本报讯 太原市今年新建学校12所，新增学位1.2万个。", 4)
     row = compose("How many schools did Taiyuan build this year?", [Hit(p, 1.0, 0.80, 0.0)],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import expected_type, has_type, language, states_asked
+from assistant.answer_types import asked_unit, counted_unit, expected_type, has_type, language, states_asked
 
 
 @pytest.mark.parametrize("question,kind", [
@@ -29,6 +29,8 @@ from assistant.answer_types import expected_type, has_type, language, states_ask
     ("How much procurement payment did Datong settle?", "money"), ("How much coal did Shanxi produce?", "number"),
     ("十月份的路演吸引了多少投资？", "money"), ("吸引了多少投资项目？", "number"), ("有多少投资者参加？", "number"),
     ("What are the 15 livelihood projects?", None),
+    ("这款列车被配属予哪几个铁道？", None),  # 哪几个 asks which ones, not how many
+    ("这几年，美军称这手法是什么？", None),  # nor 这几年
 ])
 def test_expected_type_in_chinese_traditional_and_english(question: str, kind: str | None) -> None:
     assert expected_type(question) == kind
@@ -44,6 +46,8 @@ def test_expected_type_in_chinese_traditional_and_english(question: str, kind: s
     ("number", "2月6日", False), ("number", "2026年2月6日", False),  # a day is no count
     ("number", "2026年1月31日至2027年12月31日", False),  # nor a span of days
     ("number", "五大龙沟村通过持续深化“三微”服务", False),  # numerals in a name or in quotation marks count nothing
+    ("number", "相关数据", False), ("number", "几乎", False), ("number", "数千人", True), ("number", "多家", True),
+    ("number", "前五", True),
     ("person", "李雪峰", True), ("person", "瓦西里·谢苗诺维奇", True), ("person", "80.5%", False),
     ("person", "2月", False),
     ("place", "太原市", True), ("place", "娄烦县", True), ("place", "12个", False),
@@ -96,8 +100,39 @@ def test_language_of_a_question() -> None:
     ("number", "智诚万家智能物流园占地多少亩？", "1月31日,位于杏花岭区的智诚万家智能物流园的工作人员正在作业。", False),
     ("number", "物流园占地多少亩？", "该物流园占地1.2万平方米。", True),  # an area in another unit of area
     ("number", "How many tons of coal did Shanxi produce last year?", "全省新建学校12所。", False),
-    ("number", "新建学校多少所？", "全省新建学校12所。", True),  # a count of things is not judged
+    ("number", "新建学校多少所？", "全省新建学校12所。", True),  # a count of things is not judged…
+    ("number", "活动有多少人现场签约？", "2月4日，新荣区人社局、妇联联合开展春风就业帮扶活动。", False),  # …but a day counts none
+    ("number", "五大龙沟村有多少户村民？", "五大龙沟村通过持续深化“三微”服务，让基层治理更有温度。", False),  # nor a name
+    ("number", "专家团从几个维度综合考评？", "专家团从技术创新、商业价值及社会效益五大维度综合考评。", True),
+    ("number", "王师傅开车多少年了？", "出租车司机王师傅通过5G车驾终端接单。地下几百米的煤矿矿井。", False),  # 5G is a name
+    ("number", "王师傅开车多少年了？", "王师傅开了12年出租车。", True),
+    ("number", "当时认为地球的历史大约有几年？", "地球的历史大约只有六千年左右。", True),  # no calendar year
+    ("number", "How many taxi drivers use the dispatch system?", "全省新增22个专业教学指导委员会。", False),  # no drivers
+    ("number", "How many kinds of farm products were promoted?", "活动吸引115名优秀主播踊跃报名。", False),
+    ("number", "How many people visited?", "景区接待游客2,790,060，同比增长。", True),  # a bare number may count them
 ])
 def test_whether_an_answer_states_the_kind_of_value_asked(kind: str, question: str, answer: str,
                                                           stated: bool) -> None:
     assert states_asked(kind, question, answer) is stated  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("question,unit", [
+    ("How many students registered for the college entrance exam?", "人"),
+    ("How many children benefited from the waiver?", "人"), ("How many days did the boxes travel?", "天"),
+    ("How many companies signed contracts?", "家"), ("How many schools were approved?", "所"),
+    ("How many dedicated bicycles did the company add?", None),  # no unit known for bicycles
+    ("How many times did the students visit?", "次"),  # the words before the verb are counted
+    ("How many 5G base stations did workers build?", None), ("What is the price?", None),
+])
+def test_the_unit_of_what_an_english_question_counts(question: str, unit: str | None) -> None:
+    assert counted_unit(question) == unit
+
+
+@pytest.mark.parametrize("question,unit", [
+    ("垣曲县2023年新建了几所中学？", "所"), ("有多少人现场签约？", "人"), ("王师傅开车多少年了？", "年"),
+    ("有多少年轻人参加？", None),  # 年轻人 is a word, not a count in years
+    ("论文被引用数量为世界前几名？", None),  # a rank
+    ("接待求职咨询多少人次？", None), ("山西有多少个百分点？", None), ("How many students registered?", "人"),
+])
+def test_the_unit_a_count_is_asked_in(question: str, unit: str | None) -> None:
+    assert asked_unit(question) == unit

@@ -106,6 +106,19 @@ def test_english_how_many_wants_a_count_not_a_rate_or_a_year(rankers: Rankers) -
     assert short_answer(info, sentence, rankers.span, prefers_the_rate) == "4261.7万户"
 
 
+def test_english_how_many_people_wants_people_not_a_share_or_schools(rankers: Rankers) -> None:
+    info = analyse("How many students registered for the college entrance exam in Shanxi in 2024?")
+    other = "2024年，全省遴选53所优质中职学校开展综合高中试点，普通高中毛入学率提高8.70个百分点。"
+    assert short_answer(info, other, rankers.span) is None  # 8.70个百分点 is a share, 53所 counts schools
+    said = "2024年全省高考报名考生32.6万人，比上年增加1.2万人。"
+    assert short_answer(info, said, rankers.span, lambda texts: [0.9 if "报名" in t else 0.5 for t in texts]) == "32.6万人"
+
+
+def test_a_name_of_letters_and_digits_is_never_cut_for_a_count(rankers: Rankers) -> None:
+    sentence = "出租车司机王师傅通过5G车驾终端，实时接收着智能调度系统推送的订单。"
+    assert short_answer(analyse("王师傅开车多少年了？"), sentence, rankers.span) is None  # not 通过5 of 5G
+
+
 def test_a_dateline_or_byline_is_never_the_short_answer(rankers: Rankers) -> None:
     lead = "本报讯（记者丁亚琴）2月9日，全省教育系统将深入实施“十大战略工程”，全力实现“六大攻坚突破”。"
     for question in ("2026年山西教育要全力实现什么？", "谁提出全省教育系统要实施十大战略工程？"):
