@@ -138,12 +138,12 @@ def in_unit(span: str, unit: str) -> bool:
 
 def asked_unit(question: str) -> str | None:
     """The unit a count is asked in: 几所中学 → 所, 多少人 → 人 (not 多少年轻人: 年轻人 is a
-    word), "how many students" → 人 (:func:`counted_unit`); None when none is named."""
+    word), "how many students" → 人 (:func:`_counted_unit`); None when none is named."""
     from .postag import pos_words
 
     q = normalize(question)
     if language(q) != "zh":
-        return counted_unit(q)
+        return _counted_unit(q)
     asked = re.search("多少|(?<![前第])几", q)  # 前几名 asks a rank, not a count of people
     unit = COUNTED_UNIT.match(q, asked.end()) if asked else None
     if asked is None or unit is None:
@@ -156,9 +156,8 @@ def _counts_in(unit: str, text: str) -> bool:
     """Whether ``text`` holds a count in ``unit`` (:func:`_same_units`) or a bare number in
     digits, not only days and years, names (5G) and numbers of other things (几百米 for 多少年)."""
     same = _same_units(unit)
-    text = _CODE.sub("", _DATES.sub("", _QUOTED.sub("", _POINTING_ONE.sub("", text))))
     return any(m.group(1) in same or (m.group()[0].isdigit() and m.group(1) not in CLASSIFIERS + MEASURES)
-               for m in _UNIT_OF.finditer(text))
+               for m in _UNIT_OF.finditer(_uncounted(text)))
 
 
 _ABOVE_CITY = frozenset(("中国", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南",
@@ -238,7 +237,7 @@ _EN_AUXILIARY = frozenset(("do", "does", "did", "is", "are", "was", "were", "has
                            "can", "could", "should", "in", "of", "for", "at", "on", "from", "to", "by", "with"))
 
 
-def counted_unit(question: str) -> str | None:
+def _counted_unit(question: str) -> str | None:
     """The Chinese unit of what an English "how many …" question counts (students → 人,
     companies → 家, days → 天), or None: the words counted are those before its verb."""
     m = re.search(r"\bhow many\s+(.*)", question, re.I)
@@ -289,7 +288,13 @@ def has_type(kind: AnswerType | None, span: str) -> bool:
 def _holds_count(text: str) -> bool:
     """Whether ``text`` counts something: not only days and years, quoted names (“十四五”),
     names of Latin letters and digits (5G, G20), a pointing 一 (这一) or the words 多少."""
-    return _counts(_CODE.sub("", _DATES.sub("", _QUOTED.sub("", _POINTING_ONE.sub("", text.replace("多少", ""))))))
+    return _counts(_uncounted(text.replace("多少", "")))
+
+
+def _uncounted(text: str) -> str:
+    """``text`` without what holds numerals but counts nothing: days and years, quoted names,
+    names of Latin letters and digits, a pointing 一."""
+    return _CODE.sub("", _DATES.sub("", _QUOTED.sub("", _POINTING_ONE.sub("", text))))
 
 
 def _counts(text: str) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from .answer_types import COUNTED_UNIT, POINTING, AnswerType, counted_unit, has_type, in_unit
+from .answer_types import COUNTED_UNIT, POINTING, AnswerType, asked_unit, has_type, in_unit
 from .config import (
     ALIGNED_GAP_MAX_CHARS,
     ALIGNED_SPAN_MAX_CHARS,
@@ -182,7 +182,7 @@ def _foreign_short_answer(info: QuestionInfo, sentence: str,
     if re.search(r"\bhow many\b", info.text, re.I) and not re.search(r"percent|rate|share|proportion|ratio|per\b",
                                                                      info.text, re.I):
         timed = re.search(r"\bhow many (?:years|months|weeks|days|hours|minutes|seconds)\b", info.text, re.I)
-        unit = counted_unit(info.text)  # how many students: a count of people (27万名), not of schools
+        unit = asked_unit(info.text)  # how many students: a count of people (27万名), not of schools
         sums = re.search(r"yuan|dollars?|rmb|money", info.text, re.I)
         counts = [(sp, c) for sp, c in zip(spans, clauses)  # a count, not a share, a sum, a rate or a time
                   if not re.search("(?:[%％]|百分点)$", text[sp[0]:sp[1]])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import asked_unit, counted_unit, expected_type, has_type, language, states_asked
+from assistant.answer_types import asked_unit, expected_type, has_type, language, states_asked
 
 
 @pytest.mark.parametrize("question,kind", [
@@ -125,7 +125,7 @@ def test_whether_an_answer_states_the_kind_of_value_asked(kind: str, question: s
     ("How many 5G base stations did workers build?", None), ("What is the price?", None),
 ])
 def test_the_unit_of_what_an_english_question_counts(question: str, unit: str | None) -> None:
-    assert counted_unit(question) == unit
+    assert asked_unit(question) == unit
 
 
 @pytest.mark.parametrize("question,unit", [
