@@ -107,6 +107,8 @@ _MEASURE_VALUE = {kind: re.compile(rf"{_NUMERAL}\s*(?:多|余)?\s*(?:[万亿千�
 _EN_MEASURE_OF = {"square": "area", "hectare": "area", "mu": "area", "kilometer": "length", "kilometre": "length",
                   "meter": "length", "metre": "length", "mile": "length", "ton": "weight", "tonne": "weight",
                   "kilogram": "weight", "liter": "volume", "litre": "volume"}
+HOW_LONG = re.compile(r"\bhow long\b", re.I)  # asks a length or a time (a duration), not a count of things
+_LONG = re.compile(rf"{_NUMERAL}\s*(?:多|余)?\s*(?:[万亿千百])?\s*(?:{'|'.join(_MEASURES['length'])}|个?月|个?小时|年|周|天|日|分钟|秒)")
 _ASKED_MEASURE = re.compile(rf"(?:多少|几)(?:万|亿|千|百)?({'|'.join(MEASURE_UNITS)})|"
                             rf"\bhow many ({'|'.join(_EN_MEASURE_OF)})s?\b", re.I)  # 占地多少亩: an area
 # the character a unit of measure shows right after a numeral (5千米 → 米, 3公里 → 公): a count in it counts no things
@@ -187,6 +189,8 @@ def states_asked(kind: AnswerType | None, question: str, text: str, units: bool 
     if kind == "number":  # 占地多少亩 needs an area, 多少吨 a weight: a count of something else is no answer
         measure = _ASKED_MEASURE.search(normalize(question))
         text = normalize(text)
+        if measure is None and HOW_LONG.search(question):  # "how long": a length or a time, not 一台
+            return states_long(text)
         if measure is None:  # …多少人 a count of people (几百米 counts none), any other some count (2月4日 none)
             unit = asked_unit(question) if units else None
             return _counts_in(unit, text) if unit else _holds_count(text) or bool(_KINDS_COUNT.search(text))
@@ -211,6 +215,12 @@ def states_asked(kind: AnswerType | None, question: str, text: str, units: bool 
     return any(len(w) >= 2 and (f.startswith("ns") and (suffix == "省" or _level_name(w) not in _ABOVE_CITY)
                                 or w.endswith(suffix) and not set(w[:-1]) <= _GENERIC_PLACE)
                for w, f in pos_words(normalize(text)))
+
+
+def states_long(text: str) -> bool:
+    """Whether ``text`` says how long something is or lasts (50米至100米, 3年, 2个月), not only
+    on which day or in which year."""
+    return _LONG.search(_uncounted(normalize(text))) is not None
 
 
 def _level_name(word: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from .answer_types import COUNTED_UNIT, POINTING, AnswerType, asked_unit, has_type, in_unit
+from .answer_types import COUNTED_UNIT, HOW_LONG, POINTING, AnswerType, asked_unit, has_type, in_unit, states_long
 from .config import (
     ALIGNED_GAP_MAX_CHARS,
     ALIGNED_SPAN_MAX_CHARS,
@@ -46,6 +46,7 @@ from .question import (
 )
 from .text import (
     CAUSE_CUE,
+    CLASSIFIERS,
     CLAUSE,
     CLAUSE_BODY,
     EDGE_PUNCT,
@@ -85,6 +86,7 @@ SPAN_FEATURES = ("length", "clauses", "whole", "at_start", "at_end", "position",
 _STOP = re.compile(r"[，,。；;：:！？!?、（）()“”\"]")  # where an aligned span without right context ends
 _SENTENCE_TAIL = "。！？!?；; "
 _RATE = re.compile(r"率|占比|比重|比例|每")  # a number after these in its clause is a share or a rate
+_ARTICLE = re.compile(f"一[{CLASSIFIERS}]")  # 一家刚建成的充电站: "a", not the count a "how many" asks for
 # a newspaper's dateline and bylines (本报讯, （记者丁亚琴）, 本报记者 王强 摄) say who wrote the story, not what
 # it reports: no short answer comes from them unless the question asks about its reporter
 CREDITS = re.compile(r"本报讯|[（(](?:本报)?(?:记者|通讯员)[^）)]{0,30}[）)]|"
@@ -185,12 +187,15 @@ def _foreign_short_answer(info: QuestionInfo, sentence: str,
         unit = asked_unit(info.text)  # how many students: a count of people (27万名), not of schools
         sums = re.search(r"yuan|dollars?|rmb|money", info.text, re.I)
         counts = [(sp, c) for sp, c in zip(spans, clauses)  # a count, not a share, a sum, a rate or a time
-                  if not re.search("(?:[%％]|百分点)$", text[sp[0]:sp[1]])
+                  if not re.search("(?:[%％]|百分点)$", text[sp[0]:sp[1]]) and not _ARTICLE.fullmatch(text[sp[0]:sp[1]])
                   and (sums or not has_type("money", text[sp[0]:sp[1]]))
                   and not (c and _RATE.search(text[c.start():sp[0]]))
                   and (timed or not re.search(r"(?:[年月日天周岁]|小时|分钟|秒)$", text[sp[0]:sp[1]]))
                   and (unit is None or in_unit(text[sp[0]:sp[1]], unit))]
         spans, clauses = [sp for sp, _ in counts], [c for _, c in counts]
+    if HOW_LONG.search(info.text):  # a length or a time, not 一台
+        kept = [(sp, c) for sp, c in zip(spans, clauses) if states_long(text[sp[0]:sp[1]])]
+        spans, clauses = [sp for sp, _ in kept], [c for _, c in kept]
     if len(spans) > 1 and similarity is not None:
         scores = similarity([sentence[c.start():c.end()] if c else sentence for c in clauses])
         spans = [spans[max(range(len(spans)), key=scores.__getitem__)]]

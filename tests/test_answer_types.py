@@ -110,6 +110,9 @@ def test_language_of_a_question() -> None:
     ("number", "How many taxi drivers use the dispatch system?", "全省新增22个专业教学指导委员会。", False),  # no drivers
     ("number", "How many kinds of farm products were promoted?", "活动吸引115名优秀主播踊跃报名。", False),
     ("number", "How many people visited?", "景区接待游客2,790,060，同比增长。", True),  # a bare number may count them
+    ("number", "How long can the belts be?", "一台紧凑精巧的机械装置便平稳启动，2月9日投入使用。", False),  # no length or time
+    ("number", "How long can the belts be?", "能够轻松应对50米至100米长度的废旧皮带回收需求。", True),
+    ("number", "How long is the construction period?", "这三类平台建设期均为3年。", True),
 ])
 def test_whether_an_answer_states_the_kind_of_value_asked(kind: str, question: str, answer: str,
                                                           stated: bool) -> None:

@@ -114,6 +114,14 @@ def test_english_how_many_people_wants_people_not_a_share_or_schools(rankers: Ra
     assert short_answer(info, said, rankers.span, lambda texts: [0.9 if "报名" in t else 0.5 for t in texts]) == "32.6万人"
 
 
+def test_english_how_many_or_how_long_is_not_answered_with_an_article(rankers: Rankers) -> None:
+    sentence = "图为市民在一家刚刚建成投用的兆瓦闪充电动车充电桩为爱车充电。"  # 一家: "a", no count
+    assert short_answer(analyse("How many charging piles does Taiyuan have?"), sentence, rankers.span) is None
+    device = "5名职工轻按操作键，一台机械装置便启动，能够应对50米至100米长度的废旧皮带。"
+    assert short_answer(analyse("How long can the belts handled by the device be?"), device,
+                        rankers.span) == "50米至100米"  # a length, not 一台 or 5名
+
+
 def test_a_name_of_letters_and_digits_is_never_cut_for_a_count(rankers: Rankers) -> None:
     sentence = "出租车司机王师傅通过5G车驾终端，实时接收着智能调度系统推送的订单。"
     assert short_answer(analyse("王师傅开车多少年了？"), sentence, rankers.span) is None  # not 通过5 of 5G
