@@ -9,8 +9,8 @@ indexes with and without their paragraph; :class:`assistant.ranker.Answerability
 is really there (:func:`adjusted`); below its threshold the answer is ``found: false``.
 
 A question in another language is judged on the same signals (its words reach the pages
-through the dictionary, :mod:`assistant.glossary`, and its dense similarities run on another
-scale): the model learned that scale from reading-set questions said in English
+through the dictionary, :mod:`assistant.glossary`: how much of it the passages and the answer
+say is :func:`assistant.glossary.gloss_coverage`; its dense similarities run on another scale): the model learned that scale from reading-set questions said in English
 (:func:`assistant.glossary.english_rendering`) and from the English seed questions.
 """
 
@@ -24,10 +24,11 @@ import numpy as np
 from .answer_types import has_type, states_asked
 from .candidates import FEATURES, Candidate, idf_overlap
 from .config import CONFIDENCE_HITS
+from .glossary import gloss_coverage
 from .question import QuestionInfo
 from .search import Hit
 from .short_answer import VALUE_TYPES
-from .text import normalize
+from .text import normalize, simplified
 
 ANSWERABILITY_MODEL = "answerability.txt"
 ANSWERABILITY_OTHER_MODEL = "answerability_other.txt"  # for questions in another language
@@ -61,6 +62,9 @@ def signals(info: QuestionInfo, hits: list[Hit], ranked: list[Candidate], answer
     top = hits[:CONFIDENCE_HITS]
     words = sum(idf(t) for t in info.tokens if t not in info.wh) or 1.0
 
+    def covered(text: str) -> float:  # the question's words in the text; an English one's through the dictionary
+        return idf_overlap(info, normalize(text), idf) if info.lang == "zh" else gloss_coverage(info.text, simplified(text))
+
     def feature(name: str) -> float:
         return best.features[FEATURES.index(name)] if best is not None else 0.0
 
@@ -74,8 +78,8 @@ def signals(info: QuestionInfo, hits: list[Hit], ranked: list[Candidate], answer
         "dense_gap": float(dense.max() - dense.mean()),
         "dense_z": float((dense.max() - dense.mean()) / (dense.std() + 1e-6)) if len(dense) > 1 else 0.0,
         "bm25_top": max((h.bm25 for h in top), default=0.0) / (words * (BM25_K1 + 1)),
-        "coverage": max((idf_overlap(info, normalize(h.passage.search_text), idf) for h in top), default=0.0),
-        "answer_coverage": idf_overlap(info, normalize(answer_text + (best.hit.passage.context if best else "")), idf),
+        "coverage": max((covered(h.passage.search_text) for h in top), default=0.0),
+        "answer_coverage": covered(answer_text + (best.hit.passage.context if best else "")),
         "sentence_dense": feature("dense_abs"),
         "sentence_overlap": feature("overlap"),
         "sentence_idf_overlap": feature("idf_overlap"),

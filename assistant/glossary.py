@@ -83,6 +83,14 @@ def _forms(word: str) -> list[str]:
     return forms
 
 
+def _translations(table: dict[str, tuple[str, ...]], phrase: list[str]) -> list[str]:
+    """The dictionary's Chinese words for an English phrase (its last word also in the
+    singular); none for a phrase of stop words or a lone letter."""
+    if set(phrase) <= ENGLISH_STOP or (len(phrase) == 1 and len(phrase[0]) < 2):
+        return []
+    return [w for h in _forms(phrase[-1]) for w in table.get(" ".join(phrase[:-1] + [h]), ())]
+
+
 def translate(question: str, known: Callable[[str], bool]) -> list[str]:
     """Chinese words for the English phrases of ``question`` that the index holds
     (``known``): phrases of up to :data:`GLOSS_MAX_WORDS` words, longest first, at most
@@ -93,10 +101,7 @@ def translate(question: str, known: Callable[[str], bool]) -> list[str]:
     i = 0
     while i < len(words):
         for n in range(min(GLOSS_MAX_WORDS, len(words) - i), 0, -1):
-            phrase = words[i:i + n]
-            if set(phrase) <= ENGLISH_STOP or (n == 1 and len(phrase[0]) < 2):
-                continue
-            found = [w for h in _forms(phrase[-1]) for w in table.get(" ".join(phrase[:-1] + [h]), ())]
+            found = _translations(table, words[i:i + n])
             if not found:
                 continue
             chosen = list(islice((w for w in dict.fromkeys(found) if known(w)), GLOSS_TRANSLATIONS))
@@ -193,3 +198,25 @@ def english_rendering(question: str) -> str:
                                                        if w not in STOPWORDS and w not in CLASSIFIERS))))
     text = " ".join(w for w in out if w)
     return (text[:1].upper() + text[1:] + "?") if text else ""
+
+
+def gloss_coverage(question: str, text: str) -> float:
+    """Share of an English question's words the dictionary translates whose translation
+    ``text`` holds ("ticket" → 门票, "Pingyao" → 平遥): word overlap for a question that
+    shares no words with the page. A word counts as said when some phrase holding it
+    (:data:`GLOSS_MAX_WORDS` words at most) has a translation in ``text``; words the
+    dictionary lacks (a name in pinyin) count for nothing either way. 0 when it translates none."""
+    table = glosses()
+    words = _WORD.findall(question.lower())
+    known: set[int] = set()
+    said: set[int] = set()
+    for i in range(len(words)):
+        for n in range(1, min(GLOSS_MAX_WORDS, len(words) - i) + 1):
+            found = _translations(table, words[i:i + n])
+            if not found:
+                continue
+            span = {j for j in range(i, i + n) if words[j] not in ENGLISH_STOP}
+            known |= span
+            if any(w in text for w in found):
+                said |= span
+    return len(said) / len(known) if known else 0.0

@@ -49,6 +49,7 @@ from .text import (
     CLASSIFIERS,
     CLAUSE,
     CLAUSE_BODY,
+    CN_NUMERALS,
     EDGE_PUNCT,
     EDGE_WORDS,
     PLACE_CUE,
@@ -86,6 +87,7 @@ SPAN_FEATURES = ("length", "clauses", "whole", "at_start", "at_end", "position",
 _STOP = re.compile(r"[，,。；;：:！？!?、（）()“”\"]")  # where an aligned span without right context ends
 _SENTENCE_TAIL = "。！？!?；; "
 _RATE = re.compile(r"率|占比|比重|比例|每")  # a number after these in its clause is a share or a rate
+_ITEM = re.compile(f"(?<![^{EDGE_PUNCT}])[{CN_NUMERALS}]+(?=是)")  # 十五是打造80个…: the item's number, no count
 _ARTICLE = re.compile(f"一[{CLASSIFIERS}]")  # 一家刚建成的充电站: "a", not the count a "how many" asks for
 # a newspaper's dateline and bylines (本报讯, （记者丁亚琴）, 本报记者 王强 摄) say who wrote the story, not what
 # it reports: no short answer comes from them unless the question asks about its reporter
@@ -167,9 +169,9 @@ def typed_candidates(kind: AnswerType, sentence: str) -> list[tuple[int, int]]:
         found = [(m.start(), m.end()) for m in typed_spans("date", sentence)]
     else:
         found = [(s, e) for s, e, _ in entity_spans(kind, sentence)]
-    if kind == "number":  # a count or amount, not a year, a rate (每百人) or a quoted name (“十三五”)
+    if kind == "number":  # a count or amount, not a year, a rate (每百人), a quoted name (“十三五”) or an item's number
         found = [(s, e) for s, e in found if not re.fullmatch(r"\d{4}年", sentence[s:e].strip())
-                 and sentence[s - 1:s] != "每" and not _quoted(sentence, s)]
+                 and sentence[s - 1:s] != "每" and not _quoted(sentence, s) and not _ITEM.match(sentence, s)]
     return [(s, e) for s, e in found if has_type(kind, sentence[s:e].strip())]
 
 

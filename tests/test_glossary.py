@@ -2,7 +2,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.answer_types import expected_type, language
-from assistant.glossary import english_rendering, glosses, translate
+from assistant.glossary import english_rendering, gloss_coverage, glosses, translate
 
 
 def everything(word: str) -> bool:
@@ -26,6 +26,14 @@ def test_a_question_is_looked_up_longest_phrase_first_with_plurals_and_no_questi
 def test_only_words_the_index_holds_are_kept() -> None:
     held = {"基站", "山西"}
     assert translate("How many base stations does Shanxi have?", held.__contains__) == ["基站", "山西"]
+
+
+def test_how_much_of_an_english_question_a_chinese_text_says() -> None:
+    question = "How much does a ticket to the Pingyao ancient city cost?"
+    said = gloss_coverage(question, "平遥古城门票价格为120元。")
+    other = gloss_coverage(question, "大同市直接结算集中采购货款2.19亿元。")
+    assert said > 0.5 and other == 0.0  # the ticket and the ancient city said, or nothing of it
+    assert gloss_coverage("How many are there?", "平遥古城") == 0.0  # no word to translate
 
 
 def test_a_chinese_question_is_said_in_english_word_by_word_with_its_question_word_and_names_in_pinyin() -> None:

@@ -114,9 +114,12 @@ def test_english_how_many_people_wants_people_not_a_share_or_schools(rankers: Ra
     assert short_answer(info, said, rankers.span, lambda texts: [0.9 if "报名" in t else 0.5 for t in texts]) == "32.6万人"
 
 
-def test_english_how_many_or_how_long_is_not_answered_with_an_article(rankers: Rankers) -> None:
+def test_english_how_many_or_how_long_is_not_answered_with_an_article_or_an_item_number(rankers: Rankers) -> None:
     sentence = "图为市民在一家刚刚建成投用的兆瓦闪充电动车充电桩为爱车充电。"  # 一家: "a", no count
     assert short_answer(analyse("How many charging piles does Taiyuan have?"), sentence, rankers.span) is None
+    items = "十四是免费送戏下乡1万场;十五是打造80个新型公共文化空间。"  # 十五是: the item's number
+    assert short_answer(analyse("How many new public cultural spaces will be created?"), items, rankers.span,
+                        lambda texts: [0.9 if "文化空间" in t else 0.5 for t in texts]) == "80个"
     device = "5名职工轻按操作键，一台机械装置便启动，能够应对50米至100米长度的废旧皮带。"
     assert short_answer(analyse("How long can the belts handled by the device be?"), device,
                         rankers.span) == "50米至100米"  # a length, not 一台 or 5名
