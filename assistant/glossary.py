@@ -206,17 +206,21 @@ def gloss_coverage(question: str, text: str) -> float:
     shares no words with the page. A word counts as said when some phrase holding it
     (:data:`GLOSS_MAX_WORDS` words at most) has a translation in ``text``; words the
     dictionary lacks (a name in pinyin) count for nothing either way. 0 when it translates none."""
+    phrases, known = _glossed(question)
+    said = {j for words, found in phrases if any(w in text for w in found) for j in words}
+    return len(said) / known if known else 0.0
+
+
+@lru_cache(maxsize=256)
+def _glossed(question: str) -> tuple[tuple[tuple[tuple[int, ...], tuple[str, ...]], ...], int]:
+    """The question's phrases the dictionary translates (the positions of their words that
+    are not stop words, their translations), and how many words they hold."""
     table = glosses()
     words = _WORD.findall(question.lower())
-    known: set[int] = set()
-    said: set[int] = set()
+    phrases = []
     for i in range(len(words)):
         for n in range(1, min(GLOSS_MAX_WORDS, len(words) - i) + 1):
             found = _translations(table, words[i:i + n])
-            if not found:
-                continue
-            span = {j for j in range(i, i + n) if words[j] not in ENGLISH_STOP}
-            known |= span
-            if any(w in text for w in found):
-                said |= span
-    return len(said) / len(known) if known else 0.0
+            if found:
+                phrases.append((tuple(j for j in range(i, i + n) if words[j] not in ENGLISH_STOP), tuple(found)))
+    return tuple(phrases), len({j for words, _ in phrases for j in words})
