@@ -102,13 +102,19 @@ _MEASURES = {"length": ("千米", "公里", "公尺", "厘米", "毫米", "英�
              "weight": ("公斤", "千克", "吨", "斤", "克", "磅"), "volume": ("立方米", "毫升", "升")}
 _MEASURE_OF = {u: kind for kind, units in _MEASURES.items() for u in units}
 MEASURE_UNITS = tuple(sorted(_MEASURE_OF, key=len, reverse=True))  # longest first: 平方米 before 米
-_MEASURE_VALUE = {kind: re.compile(rf"{_NUMERAL}\s*(?:多|余)?\s*(?:[万亿千百])?\s*(?:{'|'.join(units)})")
-                  for kind, units in _MEASURES.items()}  # a value in a unit of that measure
+
+
+def _value_in(units: tuple[str, ...]) -> re.Pattern[str]:
+    """A value written in one of ``units`` (3.5万吨, 50余米, 2个月)."""
+    return re.compile(rf"{_NUMERAL}\s*(?:多|余)?\s*(?:[万亿千百])?\s*(?:{'|'.join(units)})")
+
+
+_MEASURE_VALUE = {kind: _value_in(units) for kind, units in _MEASURES.items()}  # a value in a unit of that measure
 _EN_MEASURE_OF = {"square": "area", "hectare": "area", "mu": "area", "kilometer": "length", "kilometre": "length",
                   "meter": "length", "metre": "length", "mile": "length", "ton": "weight", "tonne": "weight",
                   "kilogram": "weight", "liter": "volume", "litre": "volume"}
 HOW_LONG = re.compile(r"\bhow long\b", re.I)  # asks a length or a time (a duration), not a count of things
-_LONG = re.compile(rf"{_NUMERAL}\s*(?:多|余)?\s*(?:[万亿千百])?\s*(?:{'|'.join(_MEASURES['length'])}|个?月|个?小时|年|周|天|日|分钟|秒)")
+_LONG = _value_in((*_MEASURES["length"], "个?月", "个?小时", "年", "周", "天", "日", "分钟", "秒"))  # a length or a time
 _ASKED_MEASURE = re.compile(rf"(?:多少|几)(?:万|亿|千|百)?({'|'.join(MEASURE_UNITS)})|"
                             rf"\bhow many ({'|'.join(_EN_MEASURE_OF)})s?\b", re.I)  # 占地多少亩: an area
 # the character a unit of measure shows right after a numeral (5千米 → 米, 3公里 → 公): a count in it counts no things
