@@ -32,7 +32,7 @@ _ZH_TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
                 r"什么(?:公司|机构|组织|单位|部门|学校|大学)"), "org"),
     (re.compile(r"哪里|哪儿|何地|何处|在哪|哪个(?:省|市|县|区|地方|地区|国家|城市|镇|村)|哪(?:座|国|省|市|县)|什么地方"), "place"),
     (re.compile(r"多少|(?<![哪这那])几(?:个|名|人|家|所|件|项|条|种|次|倍|岁|天|年|万|千|百|十|成)|多大|多长|多久|多高|多远|多重|"
-                r"多深"), "number"),
+                r"多深|多快|多宽|多厚"), "number"),
 )
 _EN_TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"\bhow much (?:money|does|did|do|will|is|was|were)\b.*\b(?:cost|spend|spent|invest|pay|paid|earn|"
@@ -142,6 +142,13 @@ def in_unit(span: str, unit: str) -> bool:
         return False
     same = _same_units(unit)
     return all(m.group(1) in same or m.group(1) not in CLASSIFIERS + MEASURES for m in _UNIT_OF.finditer(span))
+
+
+def names_unit(span: str, unit: str) -> bool:
+    """Whether a number span says a count in ``unit`` or in one that counts the same things
+    (:func:`_same_units`): 三条 for 几条, 65厘米 for 多少厘米, not 08 or 29家."""
+    same = _same_units(unit)
+    return any(m.group(1) in same for m in _UNIT_OF.finditer(span))
 
 
 def asked_unit(question: str) -> str | None:

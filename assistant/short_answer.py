@@ -19,7 +19,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from .answer_types import COUNTED_UNIT, HOW_LONG, POINTING, AnswerType, asked_unit, has_type, in_unit, states_long
+from .answer_types import (
+    COUNTED_UNIT,
+    HOW_LONG,
+    POINTING,
+    AnswerType,
+    asked_unit,
+    has_type,
+    in_unit,
+    names_unit,
+    states_long,
+)
 from .config import (
     ALIGNED_GAP_MAX_CHARS,
     ALIGNED_SPAN_MAX_CHARS,
@@ -135,14 +145,18 @@ def answer_spans(r: Reading) -> list[tuple[int, int]]:
     """The candidate spans (:func:`span_candidates`) of the type the question asks for; for a
     number, money, date or year, the value written in digits itself, with no more than the
     words that qualify it (``约``, ``左右``, :data:`VALUE_QUALIFIERS`), not a clause that holds
-    it (when the sentence writes a value in digits); a count is never a quoted name (“三微”)."""
+    it (when the sentence writes a value in digits or, for a count asked in a unit, says one in
+    that unit: 三条 for 几条跑道); a count is never a quoted name (“三微”)."""
     kind = r.info.expects
     spans = [sp for sp in span_candidates(r) if has_type(kind, r.text[sp[0]:sp[1]])
              and not (kind == "number" and (_quoted(r.text, sp[0]) or _demonstrative(r.text, sp[0])))]
     asked = COUNTED_UNIT.match(r.info.right) if kind == "number" and r.info.wh in ("多少", "几") else None  # 多大的天坑: no 天
+    values = _values(r.text)
     if asked:  # 多少天, 几所: a count in another unit (a sum, a share, 29家) counts no days, no schools
         spans = [(s, e) for s, e in spans if in_unit(r.text[s:e], asked.group())]
-    values = _values(r.text)
+        # 几条跑道: the counts said in 条 (三条) are the values, not a runway's number (08/26)
+        values = [(m.start(), m.end()) for m in typed_spans("number", r.text)
+                  if names_unit(m.group(), asked.group())] or values
     if kind not in VALUE_TYPES or not values:
         return spans
     shaped = []

@@ -19,6 +19,7 @@ from assistant.answer_types import asked_unit, expected_type, has_type, language
     ("这套系统是哪家公司研发的？", "org"),
     ("山西2026年15件民生实事是什么", None),
     ("中華民國政府撤退至臺灣於西元幾年?", "year"), ("工程用了几年？", "number"),
+    ("列车最高时速有多快？", "number"), ("这座桥有多宽？", "number"), ("冰层有多厚？", "number"),
     ("How many mobile phone users does Shanxi have?", "number"),
     ("How much does a ticket to the Pingyao ancient city cost?", "money"),
     ("In what year was the school founded?", "year"),

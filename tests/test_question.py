@@ -50,3 +50,11 @@ def test_a_value_in_percentage_points_is_read_with_its_whole_unit() -> None:
     """8.70个百分点 is one value: cut at 个 it would read as a count of eight things."""
     text = "普通高中计划占初中毕业生数的70.18%，比2023年增加8.70个百分点。"
     assert [m.group() for m in typed_spans("number", text)] == ["70.18%", "2023年", "8.70个百分点"]
+
+
+def test_a_measure_is_read_with_its_unit_in_chinese_or_latin_letters() -> None:
+    """65厘米 and 8848 m are one value each, not a bare number; 两 with a unit is a count, 两岸 is none."""
+    text = "冰层厚约65厘米，山峰海拔8848 m，面积约两平方公里，气温零下5℃，两岸都有村庄。"
+    assert [m.group() for m in typed_spans("number", text)] == ["65厘米", "8848 m", "两平方公里", "5℃"]
+    assert [m.group() for m in typed_spans("number", "5G基站和3D打印")] == []
+    assert analyse("列车最高时速有多快？").kind == "number" and analyse("冰层有多厚？").kind == "number"

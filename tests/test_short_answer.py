@@ -189,6 +189,9 @@ def test_a_measure_asked_for_is_no_count_of_things_and_a_pointing_one_counts_not
     assert short_answer(analyse("智诚万家智能物流园占地多少亩？"), park, rankers.span) is None
     assert short_answer(analyse("物流园占地多少亩？"), "该物流园占地120亩，集物流、仓储于一体。", rankers.span) == "120亩"
     assert short_answer(analyse("线路全长多少公里？"), "线路全长23.6公里，设车站20座。", rankers.span) == "23.6公里"
+    runways = "该机场有三条跑道，编号分别为08/26和09/27。"
+    assert short_answer(analyse("该机场有几条跑道？"), runways, rankers.span) == "三条"  # not a runway's number
+    assert short_answer(analyse("冰层有多厚？"), "湖面冰层厚约65厘米，可以滑冰。", rankers.span) in ("65厘米", "约65厘米")
     changed = "过去需要10名职工耗费整整一个早班。这一喜人的转变，源于官地矿自主研发的装置。"
     assert short_answer(analyse("这项工作需要几名职工？"), changed, rankers.span) == "10名"  # not 一喜人 of 这一喜人
 
