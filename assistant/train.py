@@ -72,7 +72,7 @@ COMMON = {"learning_rate": 0.02, "num_leaves": 7, "min_data_in_leaf": 20, "lambd
           "deterministic": True, "objective": "lambdarank"}
 SENTENCE_PARAMS = {**COMMON, "label_gain": [0, 1, 2], "lambdarank_truncation_level": 5}
 SENTENCE_ROUNDS = 800
-SPAN_PARAMS = {**COMMON, "learning_rate": 0.05, "num_leaves": 15, "label_gain": [g * g for g in range(11)],
+SPAN_PARAMS = {**COMMON, "learning_rate": 0.05, "num_leaves": 31, "label_gain": [g * g for g in range(11)],
                "lambdarank_truncation_level": 3}
 SPAN_ROUNDS = 600
 SENTENCE_OTHER_ROUNDS = 300  # the sentence ranker for questions in another language (800 rounds: no better)
