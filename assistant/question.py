@@ -26,11 +26,11 @@ TYPED_KINDS = frozenset({"number", "date", "place", "person", "org"})
 # jieba part-of-speech tags of the named entities a question may ask for (tag prefixes)
 ENTITY_TAGS: dict[str, tuple[str, ...]] = {"person": ("nr",), "place": ("ns",), "org": ("nt",)}
 
+NUMBER_WH = ("多少", "几", "多大", "多长", "多久", "多高", "多远", "多快", "多宽", "多厚")  # question words asking a number
 WH_WORDS = ("哪一个", "哪一位", "哪一种", "哪一家", "哪一所", "哪一项", "哪一座", "哪一国", "哪一部", "哪一类", "哪一支",
             "哪一条", "什么时候", "什么时间", "哪一年", "哪一天", "哪些", "哪个", "哪里", "哪儿", "哪天", "哪家", "哪位",
-            "哪所", "哪座", "哪种", "哪项", "哪国", "多少", "多大", "多长", "多久", "多高", "多远", "多快", "多宽",
-            "多厚", "几", "谁", "何时", "何地", "何处", "何年", "何人", "何种", "何者", "为何", "为什么", "怎么", "怎样",
-            "如何", "什么", "哪")
+            "哪所", "哪座", "哪种", "哪项", "哪国", *NUMBER_WH, "谁", "何时", "何地", "何处", "何年", "何人", "何种", "何者",
+            "为何", "为什么", "怎么", "怎样", "如何", "什么", "哪")
 VARIANTS = (("甚么", "什么"),)  # variant spellings of question words, read as the common one (甚麼 of Taiwan)
 _EN_TYPES: tuple[tuple[str, Kind], ...] = (("how many", "number"), ("how much", "number"), ("what percentage", "number"),
              ("what year", "date"), ("when", "date"), ("what date", "date"), ("where", "place"),
@@ -77,7 +77,7 @@ def analyse(question: str) -> QuestionInfo:
     right = re.sub(r"^(的|是|了)+", "", right) or right
     lower = q.lower()
     kind: Kind = "other"
-    if wh in {"多少", "几", "多大", "多长", "多久", "多高", "多远", "多快", "多宽", "多厚"}:
+    if wh in NUMBER_WH:
         kind = "number"
     if wh in {"什么时候", "什么时间", "哪一年", "哪一天", "哪天", "何时", "何年"} or re.search(r"(何时|何年|哪年|哪天|哪一天|几月|几日|日期|时间)", q):
         kind = "date"
@@ -133,7 +133,7 @@ _NUM = r"(?:\d+(?:[.,．]\d+)*|[零〇一二两三四五六七八九十百千]+)
 _LATIN_UNIT = r"\s?(?:km²|km2|km|m²|cm|mm|kg|mg|ml|GHz|MHz|Hz|kW|MW|GB|MB|TB|m)(?![A-Za-z])"  # 8848 m, 5 km²
 UNIT = (r"(?:个百分点|百分点|万亿|亿元|万元|千元|元|万人次|人次|万户|万个|万名|万人|万吨|万千瓦|" + "|".join(MEASURE_UNITS)
         + r"|公分|℃|[%％]|个|名|人|户|家|所|件|部|场|处|项|条|批|种|类|座|辆|台|次|倍|天|小时|分钟|秒|年|月|日|岁|元|万|亿|套|"
-        r"间|张|册|届|期|只|头|株|亩|" + _LATIN_UNIT + ")")
+        r"间|张|册|届|期|只|头|株|" + _LATIN_UNIT + ")")
 NUMBER_SPAN = re.compile(rf"(?<![A-Za-z\d.]){_NUM}(?:\s*(?:万|亿)?{UNIT}?\s*[—\-~至到]\s*{_NUM})?\s*(?:万|亿)?{UNIT}?"
                          r"(?![A-Za-z])")  # 5G and 3D are names, not counts
 _TWO_OF = re.compile(rf"两\s*(?:万|亿)?{UNIT}")  # 两条, 两平方公里: a count (两 alone is a word: 两岸)
