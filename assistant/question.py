@@ -132,9 +132,10 @@ def _is_followup(question: str) -> bool:
 _NUM = r"(?:\d+(?:[.,．]\d+)*|[零〇一二两三四五六七八九十百千]+)"
 _LATIN_UNIT = r"\s?(?:km²|km2|km|m²|cm|mm|kg|mg|ml|GHz|MHz|Hz|kW|MW|GB|MB|TB|m)(?![A-Za-z])"  # 8848 m, 5 km²
 UNIT = (r"(?:个百分点|百分点|万亿|亿元|万元|千元|元|万人次|人次|万户|万个|万名|万人|万吨|万千瓦|" + "|".join(MEASURE_UNITS)
-        + r"|公分|℃|[%％]|个|名|人|户|家|所|件|部|场|处|项|条|批|种|类|座|辆|台|次|倍|天|小时|分钟|秒|年|月|日|岁|元|万|亿|套|"
-        r"间|张|册|届|期|只|头|株|" + _LATIN_UNIT + ")")
-NUMBER_SPAN = re.compile(rf"(?<![A-Za-z\d.]){_NUM}(?:\s*(?:万|亿)?{UNIT}?\s*[—\-~至到]\s*{_NUM})?\s*(?:万|亿)?{UNIT}?"
+        + r"|公分|℃|[%％]|个|名|人|户|家|所|件|部|场|处|项|条|批次|批|种|类|座|辆|台|次|倍|天|小时|分钟|秒|年|月|日|岁|元|万|亿|套|"
+        r"间|张|册|届|期|只|头|株|份|篇|位|架|艘|枚|" + _LATIN_UNIT + ")")
+_ABOUT = "[余多]"  # 1000余份, 30多家: an approximate count keeps its unit
+NUMBER_SPAN = re.compile(rf"(?<![A-Za-z\d.]){_NUM}(?:\s*(?:万|亿)?{UNIT}?\s*[—\-~至到]\s*{_NUM})?\s*(?:万|亿)?(?:{_ABOUT}?{UNIT})?"
                          r"(?![A-Za-z])")  # 5G and 3D are names, not counts
 _TWO_OF = re.compile(rf"两\s*(?:万|亿)?{UNIT}")  # 两条, 两平方公里: a count (两 alone is a word: 两岸)
 DATE_SPAN = re.compile(r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:至(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?|\d{4}年(?:\d{1,2}月)?|"

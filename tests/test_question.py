@@ -58,3 +58,9 @@ def test_a_measure_is_read_with_its_unit_in_chinese_or_latin_letters() -> None:
     assert [m.group() for m in typed_spans("number", text)] == ["65厘米", "8848 m", "两平方公里", "5℃"]
     assert [m.group() for m in typed_spans("number", "5G基站和3D打印")] == []
     assert analyse("列车最高时速有多快？").kind == "number" and analyse("冰层有多厚？").kind == "number"
+
+
+def test_an_approximate_count_keeps_its_unit() -> None:
+    """85批次, 1000余份 and 30多家 are whole answers: cut before the unit they lose what is counted."""
+    text = "累计执行85批次集采，发放资料1000余份，30多家企业参与，发表21篇报道，3月份开始。"
+    assert [m.group() for m in typed_spans("number", text)] == ["85批次", "1000余份", "30多家", "21篇", "3月"]
