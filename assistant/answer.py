@@ -408,9 +408,11 @@ def _stating(info: QuestionInfo, ranked: list[Candidate]) -> Candidate:
     :data:`~assistant.config.STATED_GAP` of it that does. A person asked in another language
     is not chosen so: its office is checked loosely (any office named), which only tells
     that an answer falls short, not which one holds the office asked; nor is the unit of a
-    count asked in another language (students → 人 is the dictionary's guess), only a count."""
+    count asked in another language (students → 人 is the dictionary's guess), only a count.
+    Nor is a time chosen so: 今年 or 近日 is in most sentences of a story, so a sentence
+    saying some time tells that an answer falls short (answerability), not which one says when."""
     best = max(ranked, key=lambda c: c.score)
-    if not info.expects or info.expects == "person" and info.lang != "zh":
+    if not info.expects or info.expects == "person" and info.lang != "zh" or info.expects in ("date", "year"):
         return best
     near = sorted((c for c in ranked if c.score >= best.score - STATED_GAP), key=lambda c: -c.score)
     return next((c for c in near if states_asked(info.expects, info.text, "".join(s.text for s in _parts(c)),

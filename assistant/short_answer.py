@@ -146,10 +146,12 @@ def answer_spans(r: Reading) -> list[tuple[int, int]]:
     number, money, date or year, the value written in digits itself, with no more than the
     words that qualify it (``约``, ``左右``, :data:`VALUE_QUALIFIERS`), not a clause that holds
     it (when the sentence writes a value in digits or, for a count asked in a unit, says one in
-    that unit: 三条 for 几条跑道); a count is never a quoted name (“三微”)."""
+    that unit: 三条 for 几条跑道); a count is never a quoted name (“三微”) nor an item's
+    number (一是…)."""
     kind = r.info.expects
     spans = [sp for sp in span_candidates(r) if has_type(kind, r.text[sp[0]:sp[1]])
-             and not (kind == "number" and (_quoted(r.text, sp[0]) or _demonstrative(r.text, sp[0])))]
+             and not (kind == "number" and (_quoted(r.text, sp[0]) or _demonstrative(r.text, sp[0])
+                                            or _ITEM.match(r.text, sp[0])))]  # 一是为怀孕妇女…: an item, no count
     asked = COUNTED_UNIT.match(r.info.right) if kind == "number" and r.info.wh in ("多少", "几") else None  # 多大的天坑: no 天
     values = _values(r.text)
     if asked:  # 多少天, 几所: a count in another unit (a sum, a share, 29家) counts no days, no schools

@@ -19,12 +19,9 @@ SQuAD-format sets, measure them honestly, and write them with their JSON cards.
   answers composed for each question twice, against its set's index (answerable) and against
   the index without the question's article (not answerable); and the same pair again for
   the question said in English (:func:`~assistant.glossary.english_rendering`), searched and
-  answered as an English question is, found only where that answer holds the gold one; and
-  each a third time, not answerable, against the whole index with every candidate answer
-  that holds a gold one taken away (:func:`gapped`: the article is there but not what is
-  asked, the way most questions the pages cannot answer look). The seed questions
-  (``--seeds``) join here, their unanswerable ones as they are and their answerable ones
-  also against the index without their file and without their answer's sentences.
+  answered as an English question is, found only where that answer holds the gold one. The
+  seed questions (``--seeds``) join here, their unanswerable ones as they are and their
+  answerable ones also against the index without their file.
 
 Folds are split by article (so by paragraph too): no paragraph is both trained and tested on.
 Every question is answered by the models of the fold that did not see it, and the report gives
@@ -370,23 +367,15 @@ def passage_rows(sets: list[TrainingSet], composed: dict[str, list[Any]]) -> Row
 
 
 def _compose_views(s: TrainingSet, a: Asked, rankers: Rankers) -> list[Any]:
-    """The question composed against the whole index, without its article, in the kept
-    half, and against the whole index with no candidate holding a gold answer
-    (:func:`gapped`; None: no gold answer); each with the signals of the question asked in
-    English against the same index (None: not asked so, or for the half)."""
+    """The question composed against the whole index, without its article, and in the kept
+    half; each with the signals of the question asked in English against the same index
+    (None: not asked so, or for the half)."""
     evidence = replace(s.evidence, similarity=_looked_up(s.sims[a.example.question]))
-    golds = [plain(g) for g in a.example.answers if g]
-    views = [(a.hits, a.pools[0]), (a.without, a.pools[1]), (a.half, a.pools[2]),
-             (a.hits, gapped(a.pools[0], golds)) if golds else None]
+    views = [(a.hits, a.pools[0]), (a.without, a.pools[1]), (a.half, a.pools[2])]
     f = a.foreign
-    abroad = ([(f.hits, f.pools[0]), (f.without, f.pools[1]), None, (f.hits, gapped(f.pools[0], golds)) if golds else None]
-              if f else [None, None, None, None])
-    out: list[tuple[Composed | None, Composed | None]] = []
-    for view, asked in zip(views, abroad):
-        if view is None:
-            out.append((None, None))
-            continue
-        hits, pool = view
+    abroad = [(f.hits, f.pools[0]), (f.without, f.pools[1]), None] if f else [None, None, None]
+    out = []
+    for (hits, pool), asked in zip(views, abroad):
         c = compose(a.example.question, hits, evidence, rankers, pool=pool)
         other = (compose(f.question, asked[0], replace(s.evidence, similarity=_looked_up(f.sims)), rankers,
                          pool=asked[1]) if f is not None and asked is not None and asked[0] else None)
@@ -394,35 +383,21 @@ def _compose_views(s: TrainingSet, a: Asked, rankers: Rankers) -> list[Any]:
     return out
 
 
-def gapped(pool: list[Candidate], golds: list[str]) -> list[Candidate]:
-    """The candidates that hold no gold answer: the question's article is found, but the
-    sentence saying what is asked is not there (the pages talk about it without saying it)."""
-    return [c for c in pool if not any(g in plain(c.sentence.text) for g in golds)]
-
-
 def _view_rows(s: TrainingSet, a: Asked, views: list[Any]) -> list[tuple[list[float], int, str]]:
     """The answerability rows of one question: (signals, answerable, view name)."""
     e = a.example
     out = []
-    (full, full_other), (without, without_other), (half, _), (gap, gap_other) = views
+    (full, full_other), (without, without_other), (half, _) = views
     out.append((full.signals, int(e.answerable), "full"))
     if a.without:
         out.append((without.signals, 0, "without"))
     out.append((half.signals, int(e.answerable and a.in_half), "half"))
-    if gap is not None and not _holds(e, gap):  # a list or a table may still say it: then it teaches nothing
-        out.append((gap.signals, 0, "gapped"))
     if a.foreign is not None:
         if full_other is not None:  # found only where the English question's answer holds the gold one
-            out.append((full_other.signals, int(e.answerable and _holds(e, full_other)), "other"))
+            out.append((full_other.signals, int(e.answerable and full_other.reply is not None and holds_answer(e, full_other.reply.text)), "other"))
         if without_other is not None and a.without:
             out.append((without_other.signals, 0, "other"))
-        if gap_other is not None and not _holds(e, gap_other):
-            out.append((gap_other.signals, 0, "other_gapped"))
     return out
-
-
-def _holds(e: Example, c: Composed) -> bool:
-    return c.reply is not None and holds_answer(e, c.reply.text)
 
 
 def answerability_rows(sets: list[TrainingSet], composed: dict[str, list[Any]]
@@ -484,7 +459,7 @@ def choose_thresholds(p: np.ndarray, y: np.ndarray, kinds: np.ndarray, other: np
     threshold is the one right most often, chosen on real questions in another language when
     there are :data:`MIN_REAL_OTHER` answerable ones, else on the simulated ones."""
     zh = ~other
-    real = other & ~np.isin(kinds, ["other", "other_gapped"])
+    real = other & (kinds != "other")
     use = real if int(((y == 1) & real & (kinds == "full")).sum()) >= MIN_REAL_OTHER else other
     t_zh = choose_threshold(p[zh], y[zh], kinds[zh])
     return t_zh, (choose_threshold(p[use], y[use], kinds[use], None) if use.any() else t_zh)
@@ -523,12 +498,10 @@ def _set_report(s: TrainingSet, views: list[Any], orders: list[list[Hit]], found
     out["not_found_rate_unanswerable"] = rate((kinds == "full") & (y == 0), False)
     out["half_index_not_found"] = rate((kinds == "half") & (y == 0), False)
     out["half_index_found"] = rate((kinds == "half") & (y == 1), True)
-    out["not_found_rate_gapped"] = rate(kinds == "gapped", False)  # the article found, the answer's sentences not
-    out["english_said_not_found_gapped"] = rate(kinds == "other_gapped", False)
     out["english_said_found"] = rate((kinds == "other") & (y == 1), True)  # reading-set questions said in English
     out["english_said_not_found"] = rate((kinds == "other") & (y == 0), False)
     out["other_language_found"] = rate(other & (kinds == "full") & (y == 1), True)  # questions asked in English
-    out["other_language_not_found"] = rate(other & np.isin(kinds, ["full", "without"]) & (y == 0), False)
+    out["other_language_not_found"] = rate(other & (kinds != "half") & (kinds != "other") & (y == 0), False)
     return out
 
 

@@ -101,6 +101,15 @@ def test_a_price_asked_of_pages_that_name_no_sum_is_not_found(rankers: Rankers) 
     assert visitors.found and visitors.short_answer == "500万人次"  # the same page answers what it does say
 
 
+def test_a_time_asked_of_pages_that_say_no_time_is_not_found(rankers: Rankers) -> None:
+    doc = "本报讯 省政府工作报告提出，扩大有效投资，推动机场三期改扩建工程，加快太绥高铁建设前期工作。"
+    p = _passage(doc, 4)
+    hits, evidence = [Hit(p, 1.0, 0.93, 8.0)], Evidence({"a.txt": doc})
+    when = compose("太绥高铁什么时候开工建设？", hits, evidence, rankers)
+    assert when.signals[SIGNALS.index("type_match")] == UNSTATED  # 前期工作 is preparatory work, not a time
+    assert not build_answer("太绥高铁什么时候开工建设？", hits, evidence, rankers).found
+
+
 def test_a_city_asked_and_a_province_answered_is_not_found(rankers: Rankers) -> None:
     doc = ("本报讯“山西从不缺文旅IP,缺的是把‘网红IP’变成‘长红产业’的转化能力。”孔祥宇表示,希望通过“IP产业化”路径,"
            "让山西文旅从“流量红利”走向“产业红利”,惠及民生。")

@@ -114,6 +114,11 @@ def test_language_of_a_question() -> None:
     ("number", "How long can the belts be?", "一台紧凑精巧的机械装置便平稳启动，2月9日投入使用。", False),  # no length or time
     ("number", "How long can the belts be?", "能够轻松应对50米至100米长度的废旧皮带回收需求。", True),
     ("number", "How long is the construction period?", "这三类平台建设期均为3年。", True),
+    ("date", "太绥高铁什么时候开工建设？", "加快太绥高铁建设前期工作。", False),  # 前期工作: preparatory work, no time
+    ("year", "巴什卡公司成立于哪一年？", "高冠华和他的巴什卡机械制造有限公司，早已踏上产业升级之路。", False),
+    ("date", "太绥高铁什么时候开工建设？", "太绥高铁将于今年6月开工建设。", True),
+    ("date", "辽宁地区何时归属中原？", "唐末藩镇混战，辽宁地区归属屡变。", True),  # an era is a time
+    ("date", "When did the emergency team arrive?", "15时左右，抢险队员赶到现场。", True),
 ])
 def test_whether_an_answer_states_the_kind_of_value_asked(kind: str, question: str, answer: str,
                                                           stated: bool) -> None:

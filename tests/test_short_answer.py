@@ -125,6 +125,11 @@ def test_english_how_many_or_how_long_is_not_answered_with_an_article_or_an_item
                         rankers.span) == "50米至100米"  # a length, not 一台 or 5名
 
 
+def test_an_item_number_is_no_count_in_chinese_either(rankers: Rankers) -> None:
+    items = "15件民生实事分别为:一是为怀孕妇女提供免费产前筛查与诊断服务,做到应检尽检;二是对新生儿给予全额补助;"
+    assert short_answer(analyse("今年将为多少名孕妇提供免费产前筛查？"), items, rankers.span) is None  # not 一是为怀孕
+
+
 def test_a_name_of_letters_and_digits_is_never_cut_for_a_count(rankers: Rankers) -> None:
     sentence = "出租车司机王师傅通过5G车驾终端，实时接收着智能调度系统推送的订单。"
     assert short_answer(analyse("王师傅开车多少年了？"), sentence, rankers.span) is None  # not 通过5 of 5G
