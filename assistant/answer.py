@@ -47,7 +47,7 @@ from .question import ORDINAL, SUPERLATIVE, QuestionInfo, analyse, content_units
 from .ranker import Rankers
 from .rerank import passage_features, reorder
 from .search import Hit
-from .short_answer import short_answer
+from .short_answer import opens_item, short_answer
 from .text import CLAUSE, normalize
 
 NOT_FOUND = "所索引的版面中没有找到这个问题的答案。下面是最接近的段落，供参考。"
@@ -377,8 +377,10 @@ def sentence_reply(info: QuestionInfo, q_info: QuestionInfo, ranked: list[Candid
     parts = _parts(best)
     short = short_answer(info, best.sentence.text, rankers.span, evidence.similarity)
     second = _second(best, parts, ranked) if settings.answer_max_sentences > 1 and best.width == 1 else None
-    if short is None and info.expects:  # the typed span may sit in the sentence beside (the year before 不久，…)
-        others = [s.text for s in parts if s.text != best.sentence.text] + ([second.sentence.text] if second else [])
+    if short is None and info.expects:  # the typed span may sit in the sentence beside (the year before 不久，…),
+        # but not in another item of an enumeration (三是…3万名 says nothing of the first item)
+        others = [t for t in [s.text for s in parts if s.text != best.sentence.text]
+                  + ([second.sentence.text] if second else []) if not opens_item(t)]
         short = next((found for text in others if (found := short_answer(info, text, rankers.span,
                                                                           evidence.similarity))), None)
     if second is not None:

@@ -78,11 +78,17 @@ def test_retrieval_quality_on_the_seed_question_set(seeds_assistant: Assistant) 
                             "(0.29) by the English answerability model retrained with dictionary coverage (2026-12-06), "
                             "as it was (0.283) before the English sentence ranker")),
     "Who is the president of North University of China?",  # the page names a teacher, no office
+    "太绥高铁什么时候开工建设？",  # the report says 加快…建设前期工作: preparatory work, no time
 ])
 def test_questions_the_pages_cannot_answer_get_found_false(seeds_assistant: Assistant, question: str) -> None:
     ans = seeds_assistant.ask(question)
     assert not ans.found and not ans.citations and not ans.short_answer
     assert ans.passages and ans.message  # the closest passages, offered as such
+
+
+def test_a_count_is_not_taken_from_another_item_of_the_list(seeds_assistant: Assistant) -> None:
+    ans = seeds_assistant.ask("今年将为多少名孕妇提供免费产前筛查？")  # 一是…产前筛查…应检尽检 names no count
+    assert not ans.short_answer  # not 一是为怀孕, nor the 3万名 of 三是…内镜检查3万名
 
 
 def test_the_english_list_question_returns_all_fifteen_items(seeds_assistant: Assistant) -> None:
