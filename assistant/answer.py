@@ -47,7 +47,7 @@ from .question import ORDINAL, SUPERLATIVE, QuestionInfo, analyse, content_units
 from .ranker import Rankers
 from .rerank import passage_features, reorder
 from .search import Hit
-from .short_answer import opens_item, short_answer
+from .short_answer import short_answer
 from .text import CLAUSE, normalize
 
 NOT_FOUND = "所索引的版面中没有找到这个问题的答案。下面是最接近的段落，供参考。"
@@ -293,6 +293,11 @@ def table_answer(info: QuestionInfo, rows: list[Passage]) -> tuple[Passage, str]
 
 _ITEM_START = re.compile(r"(?:(?<=^)|(?<=[:：;；。]))\s*((?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、是]|"
                          r"[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．](?!\d)|其[一二三四五六七八九十]+[，,、是]))")
+
+
+def opens_item(sentence: str) -> bool:
+    """Whether ``sentence`` is an item of an enumeration (三是…, （三）…, 3. …): a fact of its own."""
+    return bool(_ITEM_START.match(sentence))
 
 
 def list_items(sentences: list[Sentence]) -> list[tuple[str, Sentence]]:

@@ -98,15 +98,6 @@ _STOP = re.compile(r"[，,。；;：:！？!?、（）()“”\"]")  # where an 
 _SENTENCE_TAIL = "。！？!?；; "
 _RATE = re.compile(r"率|占比|比重|比例|每")  # a number after these in its clause is a share or a rate
 _ITEM = re.compile(f"(?<![^{EDGE_PUNCT}])[{CN_NUMERALS}]+(?=是)")  # 十五是打造80个…: the item's number, no count
-_OPENS_ITEM = re.compile(rf"\s*(?:[{CN_NUMERALS}]+是|[（(][{CN_NUMERALS}\d]+[)）]|\d+[.、．](?!\d))"
-                         )  # 三是…, （三）…, 3.…: a sentence that is an item of an enumeration
-
-
-def opens_item(sentence: str) -> bool:
-    """Whether ``sentence`` is an item of an enumeration (三是…, （三）…, 3. …): a fact of its own."""
-    return bool(_OPENS_ITEM.match(sentence))
-
-
 _ARTICLE = re.compile(f"一[{CLASSIFIERS}]")  # 一家刚建成的充电站: "a", not the count a "how many" asks for
 # a newspaper's dateline and bylines (本报讯, （记者丁亚琴）, 本报记者 王强 摄) say who wrote the story, not what
 # it reports: no short answer comes from them unless the question asks about its reporter

@@ -8,6 +8,7 @@ from assistant.answer import (
     build_answer,
     compose,
     list_items,
+    opens_item,
     sentence_reply,
     table_answer,
     trimmed,
@@ -32,6 +33,9 @@ def test_list_items_in_order() -> None:
              Sentence("三是开展内镜检查3万名。", 20, 30)]
     items = [t for t, _ in list_items(sents)]
     assert items == ["一是为怀孕妇女提供免费产前筛查", "二是补助新生儿", "三是开展内镜检查3万名。"]
+    # a sentence opening an item is a fact of its own: no short answer for another item comes from it
+    assert opens_item("三是对上消化道癌高危人群开展内镜检查3万名;") and opens_item("（二）加强管理") and opens_item("3.加强")
+    assert not opens_item("3.5亿元投入建设") and not opens_item("这是一项民生工程")
 
 
 def _row(n: int, cells: tuple[tuple[str, str], ...]) -> Passage:
