@@ -23,13 +23,14 @@ from .config import (
     DEFAULT_SETTINGS,
     MAX_CARD_CHARS,
     MAX_QUERY_CHARS,
+    NAME_SCAN_HITS,
     SENTENCE_CACHE,
     TOPIC_POOL,
     Settings,
 )
 from .embedding import Embedder, QueryCache, content_hash, load_embedder
 from .errors import DocumentError, QueryError
-from .glossary import glosses, translate
+from .glossary import glosses, names_said, pinyin_names, translate
 from .ingest import IndexReport, Progress, copy_reembedded, index_files, no_progress, store_upload
 from .postag import pos_words
 from .question import followup_topic, is_askable, resolve_followup
@@ -38,7 +39,7 @@ from .search import Hit, hybrid_search
 from .store import ArticleRecord, DocumentTexts, Scope, Store, block_key
 from .stores import StoreLocation, open_store, rebuild_store, store_exists, store_location
 from .summary import Summary, summarize_passages, summarize_topic
-from .text import clean_input, tokenize
+from .text import clean_input, normalize, simplified, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +230,8 @@ class Assistant:
         clock = clock or Clock()
         settings = self.settings
         tokens = tokenize(query)
-        if language(query) != "zh":  # the pages share no words with it: BM25 reads the dictionary's words
+        foreign = language(query) != "zh"
+        if foreign:  # the pages share no words with it: BM25 reads the dictionary's words
             settings = replace(settings, dense_weight=settings.dense_weight_other)
             words = translate(query, self._known_word)
             tokens = list(dict.fromkeys(tokens + [t for word in words for t in tokenize(word)]))
@@ -238,6 +240,10 @@ class Assistant:
         with clock.timing("embed"):
             vector = self._embed_query(query)
         with clock.timing("search"):
+            if foreign and pinyin_names(query):  # a name in pinyin: its Chinese, as the nearest passages write it
+                near = hybrid_search(self.store, vector, tokens, NAME_SCAN_HITS, settings, scope)
+                named = names_said(query, (simplified(normalize(h.passage.search_text)) for h in near))
+                tokens = list(dict.fromkeys(tokens + [t for word in named for t in tokenize(word)]))
             return hybrid_search(self.store, vector, tokens, k or settings.top_k, settings, scope)
 
     def _known_word(self, word: str) -> bool:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
-from .config import GLOSS_MAX_WORDS, GLOSS_TRANSLATIONS
+from .config import GLOSS_MAX_WORDS, GLOSS_TRANSLATIONS, NAME_MIN_SYLLABLES
 from .text import STOPWORDS
 
 _ENTRY = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")  # traditional, simplified, [pinyin], /senses/
@@ -114,6 +114,76 @@ def translate(question: str, known: Callable[[str], bool]) -> list[str]:
     return out
 
 
+# ----------------------------------------------------------------------------- names in pinyin
+
+_CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")  # Gao Guanhua, Jiuru Garden
+_SYLLABLE_VOWEL = re.compile(r"[aeiouv]")
+
+
+@lru_cache(maxsize=1)
+def sounds() -> dict[str, frozenset[str]]:
+    """Toneless pinyin syllable → the characters the dictionary says so (gao → 高, 告, 稿…);
+    syllables without a vowel (the dictionary's Latin letters, interjections) are left out."""
+    chars: dict[str, set[str]] = {}
+    for m in _entries():
+        if len(m.group(2)) == 1:
+            for syllable in re.sub(r"\d", "", m.group(3)).lower().replace("u:", "v").split():
+                if syllable.isalpha() and _SYLLABLE_VOWEL.search(syllable):
+                    chars.setdefault(syllable, set()).add(m.group(2))
+    return {s: frozenset(c) for s, c in chars.items()}
+
+
+def syllables(word: str) -> list[str] | None:
+    """``word`` cut into the fewest pinyin syllables (guanhua → guan, hua), None when it is
+    no pinyin (mountain)."""
+    table, word = sounds(), word.lower()
+    longest = max(map(len, table), default=0)
+    best: dict[int, list[str]] = {0: []}
+    for i in range(len(word)):
+        if i not in best:
+            continue
+        for n in range(1, min(longest, len(word) - i) + 1):
+            piece = word[i:i + n]
+            if piece in table and (i + n not in best or len(best[i + n]) > len(best[i]) + 1):
+                best[i + n] = best[i] + [piece]
+    return best.get(len(word))
+
+
+@lru_cache(maxsize=256)
+def pinyin_names(question: str) -> tuple[re.Pattern[str], ...]:
+    """Patterns for the Chinese of the names an English question spells in pinyin, which no
+    dictionary lists (Gao Guanhua → 高冠华, the Guandi mine → 官地矿): each run of
+    capitalised words that are all pinyin, of :data:`NAME_MIN_SYLLABLES` syllables or more,
+    matches any characters said so. A run is broken by an English word (Jiuru Garden keeps
+    Jiuru) and by a name the dictionary translates (Shanxi is 山西, not 陕西, said the same)."""
+    table, known, out = sounds(), glosses(), []
+    for run in _CAPITALISED.finditer(question):
+        said: list[str] = []
+        for word in run.group().split() + [""]:
+            pieces = syllables(word) if word else None
+            if pieces and (len(pieces) == 1 or word.lower() not in known):  # Datong is the dictionary's; Gao a surname
+                said += pieces
+                continue
+            if len(said) >= NAME_MIN_SYLLABLES:
+                out.append(re.compile("".join("[" + "".join(sorted(table[s])) + "]" for s in said)))
+            said = []
+    return tuple(out)
+
+
+def names_said(question: str, texts: Iterable[str]) -> list[str]:
+    """The Chinese names in ``texts`` that the question spells in pinyin (:func:`pinyin_names`),
+    most often found first."""
+    patterns = pinyin_names(question)
+    if not patterns:
+        return []
+    found: dict[str, int] = {}
+    for text in texts:
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                found[m.group()] = found.get(m.group(), 0) + 1
+    return sorted(found, key=lambda w: -found[w])
+
+
 # ----------------------------------------------------------------------------- Chinese → English
 
 # question words, as an English question says them (the dictionary's first sense of 多少 is "number")
@@ -205,10 +275,13 @@ def gloss_coverage(question: str, text: str) -> float:
     ``text`` holds ("ticket" → 门票, "Pingyao" → 平遥): word overlap for a question that
     shares no words with the page. A word counts as said when some phrase holding it
     (:data:`GLOSS_MAX_WORDS` words at most) has a translation in ``text``; words the
-    dictionary lacks (a name in pinyin) count for nothing either way. 0 when it translates none."""
+    dictionary lacks count for nothing either way, but for a name in pinyin, said when its
+    characters are (:func:`pinyin_names`: Gao Guanhua → 高冠华). 0 when it translates none."""
     phrases, known = _glossed(question)
     said = {j for words, found in phrases if any(w in text for w in found) for j in words}
-    return len(said) / known if known else 0.0
+    names = pinyin_names(question)
+    named = sum(1 for pattern in names if pattern.search(text))
+    return (len(said) + named) / (known + len(names)) if known else 0.0
 
 
 @lru_cache(maxsize=256)

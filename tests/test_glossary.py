@@ -2,7 +2,15 @@ import pytest
 
 from assistant import Assistant
 from assistant.answer_types import expected_type, language
-from assistant.glossary import english_rendering, gloss_coverage, glosses, translate
+from assistant.glossary import (
+    english_rendering,
+    gloss_coverage,
+    glosses,
+    names_said,
+    pinyin_names,
+    syllables,
+    translate,
+)
 
 
 def everything(word: str) -> bool:
@@ -45,6 +53,28 @@ def test_a_chinese_question_is_said_in_english_word_by_word_with_its_question_wo
     assert expected_type(english_rendering("大同大學的校長是誰？")) == "person"  # traditional script too
     assert "Fan Ting Song" in english_rendering("1990年，範廷頌被任命為什麼？")  # a name no dictionary has
     assert english_rendering("？？") == ""
+
+
+def test_a_name_spelled_in_pinyin_matches_the_characters_said_so() -> None:
+    assert syllables("Guanhua") == ["guan", "hua"] and syllables("Garden") is None
+    assert syllables("What") is None  # the dictionary's Latin letters are no syllables
+    question = "What is the name of Gao Guanhua's company near Jiuru Garden in Shanxi?"
+    assert len(pinyin_names(question)) == 2  # Gao Guanhua, Jiuru; Shanxi is the dictionary's 山西 (陕西 sounds the same)
+    texts = ["高冠华和他的巴什卡机械制造有限公司", "九如花园小区", "陕西省西安市", "高冠华说"]
+    assert names_said(question, texts) == ["高冠华", "九如"]  # most often found first
+    assert names_said("How many schools does Shanxi have?", texts) == []
+    assert names_said("Where is Xiaodian District?", texts) == []  # 小店区 is the dictionary's
+
+
+def test_a_pinyin_name_counts_as_said_when_its_characters_are() -> None:
+    question = "What position does Kong Xiangyu hold?"
+    assert gloss_coverage(question, "省书法家协会副主席孔祥宇提出") > gloss_coverage(question, "省书法家协会副主席提出")
+
+
+@pytest.mark.slow
+def test_an_english_question_finds_the_passage_of_a_name_no_dictionary_has(seeds_assistant: Assistant) -> None:
+    hits = seeds_assistant.search("What is the name of Gao Guanhua's company?", 5)
+    assert "高冠华" in hits[0].passage.text  # 16th before the name was read in pinyin
 
 
 @pytest.mark.slow
