@@ -155,14 +155,18 @@ def pinyin_names(question: str) -> tuple[re.Pattern[str], ...]:
     dictionary lists (Gao Guanhua → 高冠华, the Guandi mine → 官地矿): each run of
     capitalised words that are all pinyin, of :data:`NAME_MIN_SYLLABLES` syllables or more,
     matches any characters said so. A run is broken by an English word (Jiuru Garden keeps
-    Jiuru) and by a name the dictionary translates (Shanxi is 山西, not 陕西, said the same)."""
+    Jiuru) and by a name the dictionary translates (Shanxi is 山西, not 陕西, said the same),
+    unless it follows a surname (Cui Hongwei, not the dictionary's Hongwei district)."""
     table, known, out = sounds(), glosses(), []
     for run in _CAPITALISED.finditer(question):
         said: list[str] = []
+        surname = False
         for word in run.group().split() + [""]:
             pieces = syllables(word) if word else None
-            if pieces and (len(pieces) == 1 or word.lower() not in known):  # Datong is the dictionary's; Gao a surname
+            # Datong is the dictionary's own; Gao is a surname, and Hongwei of Cui Hongwei a given name
+            if pieces and (len(pieces) == 1 or surname or word.lower() not in known):
                 said += pieces
+                surname = len(pieces) == 1 and len(said) == 1
                 continue
             if len(said) >= NAME_MIN_SYLLABLES:
                 out.append(re.compile("".join("[" + "".join(sorted(table[s])) + "]" for s in said)))
