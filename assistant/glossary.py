@@ -152,7 +152,7 @@ def syllables(word: str) -> list[str] | None:
 @lru_cache(maxsize=256)
 def pinyin_names(question: str) -> tuple[re.Pattern[str], ...]:
     """Patterns for the Chinese of the names an English question spells in pinyin, which no
-    dictionary lists (Gao Guanhua → 高冠华, the Guandi mine → 官地矿): each run of
+    dictionary lists (Gao Guanhua → 高冠华, Tangjiu supermarket → 唐久): each run of
     capitalised words that are all pinyin, of :data:`NAME_MIN_SYLLABLES` syllables or more,
     matches any characters said so. A run is broken by an English word (Jiuru Garden keeps
     Jiuru) and by a name the dictionary translates (Shanxi is 山西, not 陕西, said the same),
@@ -170,7 +170,7 @@ def pinyin_names(question: str) -> tuple[re.Pattern[str], ...]:
                 continue
             if len(said) >= NAME_MIN_SYLLABLES:
                 out.append(re.compile("".join("[" + "".join(sorted(table[s])) + "]" for s in said)))
-            said = []
+            said, surname = [], False
     return tuple(out)
 
 

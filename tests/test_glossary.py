@@ -66,6 +66,7 @@ def test_a_name_spelled_in_pinyin_matches_the_characters_said_so() -> None:
     assert names_said("Where is Xiaodian District?", texts) == []  # 小店区 is the dictionary's
     # a given name after a surname is a name, though the dictionary has a Hongwei district (宏伟区)
     assert names_said("What did Cui Hongwei suggest?", ["省政协委员崔红韦"]) == ["崔红韦"]
+    assert pinyin_names("Did Gao Garden Datong?") == ()  # no given name after a surname the run lost
 
 
 def test_a_pinyin_name_counts_as_said_when_its_characters_are() -> None:
