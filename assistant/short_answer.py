@@ -38,7 +38,7 @@ from .config import (
     SPAN_MAX_WORDS,
     SPAN_WORD_MAX_CHARS,
 )
-from .glossary import translate
+from .glossary import names_said, translate
 from .postag import tagged
 from .question import (
     HOW,
@@ -436,11 +436,12 @@ def _quoted(sentence: str, s: int) -> bool:
 def _not_asked(info: QuestionInfo, sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The spans that are not what a question in another language already names: the
     dictionary's words for its phrases (:func:`assistant.glossary.translate`) that the
-    sentence holds ("Shanxi" → 山西省 is where the question is about, not its answer). All
+    sentence holds ("Shanxi" → 山西省 is where the question is about, not its answer) and the
+    names it spells in pinyin (:func:`assistant.glossary.names_said`: "Gao Guanhua" → 高冠华). All
     of them, if every span is named."""
     if len(spans) < 2:
         return spans
-    named = {_bare(w) for w in translate(info.text, lambda word: word in sentence)}
+    named = {_bare(w) for w in translate(info.text, lambda word: word in sentence) + names_said(info.text, [sentence])}
     kept = [(s, e) for s, e in spans if _bare(sentence[s:e].strip()) not in named]
     return kept or spans
 

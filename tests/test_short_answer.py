@@ -164,6 +164,12 @@ def test_an_english_question_is_not_answered_with_a_place_it_names(rankers: Rank
     assert short_answer(info, alone, rankers.span) == "山西省"
 
 
+def test_an_english_question_is_not_answered_with_a_name_it_spells_in_pinyin(rankers: Rankers) -> None:
+    sentence = "孔祥宇与刘奇交流了文旅产业的发展。"
+    info = analyse("Who did Kong Xiangyu talk with about cultural tourism?")
+    assert short_answer(info, sentence, rankers.span) == "刘奇"  # not 孔祥宇: the question names him
+
+
 def test_an_english_question_is_not_answered_with_a_number_it_states(rankers: Rankers) -> None:
     sentence = "在黄河、长城、太行三个一号旅游公路沿线新建5G基站1.7万个，实现了景区5G网络深度覆盖。"
     info = analyse("How many 5G base stations were built along the three No. 1 tourist highways?")
