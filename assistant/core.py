@@ -39,7 +39,7 @@ from .search import Hit, hybrid_search
 from .store import ArticleRecord, DocumentTexts, Scope, Store, block_key
 from .stores import StoreLocation, open_store, rebuild_store, store_exists, store_location
 from .summary import Summary, summarize_passages, summarize_topic
-from .text import clean_input, normalize, simplified, tokenize
+from .text import clean_input, normalize, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +242,7 @@ class Assistant:
         with clock.timing("search"):
             if foreign and pinyin_names(query):  # a name in pinyin: its Chinese, as the nearest passages write it
                 near = hybrid_search(self.store, vector, tokens, NAME_SCAN_HITS, settings, scope)
-                named = names_said(query, (simplified(normalize(h.passage.search_text)) for h in near))
+                named = names_said(query, (normalize(h.passage.search_text) for h in near))  # simplified script too
                 tokens = list(dict.fromkeys(tokens + [t for word in named for t in tokenize(word)]))
             return hybrid_search(self.store, vector, tokens, k or settings.top_k, settings, scope)
 
