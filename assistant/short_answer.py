@@ -98,6 +98,7 @@ _STOP = re.compile(r"[，,。；;：:！？!?、（）()“”\"]")  # where an 
 _SENTENCE_TAIL = "。！？!?；; "
 _RATE = re.compile(r"率|占比|比重|比例|每")  # a number after these in its clause is a share or a rate
 _ITEM = re.compile(f"(?<![^{EDGE_PUNCT}])[{CN_NUMERALS}]+(?=是)")  # 十五是打造80个…: the item's number, no count
+_DAY_WITH_YEAR = re.compile(r"\s*(\d{1,4}\s*年)\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?\s*")  # 2015年6月26日
 _ARTICLE = re.compile(f"一[{CLASSIFIERS}]")  # 一家刚建成的充电站: "a", not the count a "how many" asks for
 # a newspaper's dateline and bylines (本报讯, （记者丁亚琴）, 本报记者 王强 摄) say who wrote the story, not what
 # it reports: no short answer comes from them unless the question asks about its reporter
@@ -159,6 +160,8 @@ def answer_spans(r: Reading) -> list[tuple[int, int]]:
         # 几条跑道: the counts said in 条 (三条) are the values, not a runway's number (08/26)
         values = [(m.start(), m.end()) for m in typed_spans("number", r.text)
                   if names_unit(m.group(), asked.group())] or values
+    if kind == "year":
+        spans = years_only(r.text, spans)
     if kind not in VALUE_TYPES or not values:
         return spans
     shaped = []
@@ -168,6 +171,17 @@ def answer_spans(r: Reading) -> list[tuple[int, int]]:
         if covered and VALUE_QUALIFIERS.fullmatch(rest):
             shaped.append((s, e))
     return shaped or spans
+
+
+def years_only(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """For a question asking the year, a day written with its year (2015年6月26日) gives only
+    its year (2015年): the reading sets' gold answers to 哪一年 questions never hold the month
+    (0 of 353). A span of days (1986年4月25日至1987年6月25日) is left whole."""
+    out = []
+    for s, e in spans:
+        m = _DAY_WITH_YEAR.fullmatch(text, s, e)
+        out.append((s, s + m.end(1) - m.start()) if m else (s, e))
+    return sorted(set(out))
 
 
 def _values(text: str) -> list[tuple[int, int]]:
@@ -198,6 +212,8 @@ def _foreign_short_answer(info: QuestionInfo, sentence: str,
     text = simplified(sentence)  # read in simplified script, position for position, as :func:`read` does
     spans = _not_asked(info, text, _outside_credits(info, text, typed_candidates(info.expects, text)))
     spans = _not_stated(info, text, spans)
+    if info.expects == "year":
+        spans = years_only(text, spans)
     clauses = [next((m for m in CLAUSE.finditer(text) if m.start() <= s < m.end()), None) for s, _ in spans]
     if re.search(r"\bhow many\b", info.text, re.I) and not re.search(r"percent|rate|share|proportion|ratio|per\b",
                                                                      info.text, re.I):

@@ -61,6 +61,17 @@ def test_value_questions_get_the_value_not_the_clause_around_it(rankers: Rankers
     assert short_answer(analyse("优质高中招生指标的多少比例分配到区域内初中？"), share, rankers.span) == "60%"
 
 
+def test_a_year_question_gets_the_year_not_the_day(rankers: Rankers) -> None:
+    sentence = "美國聯邦最高法院於2015年6月26日裁定同性伴侶均應有平等的結婚權利。"
+    assert short_answer(analyse("美國聯邦最高法院在哪一年判定同性伴侶應有平等的結婚權利?"), sentence,
+                        rankers.span) == "2015年"
+    assert short_answer(analyse("In what year did the Supreme Court rule on equal marriage rights?"), sentence,
+                        rankers.span) == "2015年"
+    assert short_answer(analyse("美國聯邦最高法院在什麼時候判定的?"), sentence, rankers.span) == "2015年6月26日"
+    spans = "恆豐路橋於1986年4月25日至1987年6月25日改建。"  # a span of days stays whole
+    assert short_answer(analyse("恆豐路橋在哪一年改建?"), spans, rankers.span) == "1986年4月25日至1987年6月25日"
+
+
 def test_typed_questions_get_a_typed_span_others_the_learned_choice(rankers: Rankers) -> None:
     sentence = "本次导游大赛决赛参赛名额共120名，其中我市参赛名额20名。"
     assert short_answer(analyse("导游大赛决赛参赛名额共多少名？"), sentence, rankers.span) == "120名"
