@@ -138,7 +138,9 @@ _ABOUT = "[余多]"  # 1000余份, 30多家: an approximate count keeps its unit
 NUMBER_SPAN = re.compile(rf"(?<![A-Za-z\d.]){_NUM}(?:\s*(?:万|亿)?{UNIT}?\s*[—\-~至到]\s*{_NUM})?\s*(?:万|亿)?(?:{_ABOUT}?{UNIT})?"
                          r"(?![A-Za-z])")  # 5G and 3D are names, not counts
 _TWO_OF = re.compile(rf"两\s*(?:万|亿)?{UNIT}")  # 两条, 两平方公里: a count (两 alone is a word: 两岸)
-DATE_SPAN = re.compile(r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:至(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?|\d{4}年(?:\d{1,2}月)?|"
+_ERA = r"(?:公元|西元)前?\d{1,4}\s*(?:年代|世纪|年(?:\d{1,2}月(?:\d{1,2}日)?)?)"  # 公元前25年: BC, not 25年
+DATE_SPAN = re.compile(rf"{_ERA}(?:\s*[至到\-—–~～]\s*{_ERA})?|\d{{4}}年代|"
+                       r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:至(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?|\d{4}年(?:\d{1,2}月)?|"
                        r"\d{1,2}月(?:份|底|初|中旬|下旬|上旬)?|(?:今|去|明)年|近日|日前")
 
 

@@ -98,7 +98,7 @@ _STOP = re.compile(r"[，,。；;：:！？!?、（）()“”\"]")  # where an 
 _SENTENCE_TAIL = "。！？!?；; "
 _RATE = re.compile(r"率|占比|比重|比例|每")  # a number after these in its clause is a share or a rate
 _ITEM = re.compile(f"(?<![^{EDGE_PUNCT}])[{CN_NUMERALS}]+(?=是)")  # 十五是打造80个…: the item's number, no count
-_DAY_WITH_YEAR = re.compile(r"\s*(\d{1,4}\s*年)\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?\s*")  # 2015年6月26日
+_DAY_WITH_YEAR = re.compile(r"\s*((?:公元|西元)?前?\d{1,4}\s*年)\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?\s*")  # 2015年6月26日
 _ARTICLE = re.compile(f"一[{CLASSIFIERS}]")  # 一家刚建成的充电站: "a", not the count a "how many" asks for
 # a newspaper's dateline and bylines (本报讯, （记者丁亚琴）, 本报记者 王强 摄) say who wrote the story, not what
 # it reports: no short answer comes from them unless the question asks about its reporter

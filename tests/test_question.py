@@ -64,3 +64,10 @@ def test_an_approximate_count_keeps_its_unit() -> None:
     """85批次, 1000余份 and 30多家 are whole answers: cut before the unit they lose what is counted."""
     text = "累计执行85批次集采，发放资料1000余份，30多家企业参与，发表21篇报道，3月份开始。"
     assert [m.group() for m in typed_spans("number", text)] == ["85批次", "1000余份", "30多家", "21篇", "3月"]
+
+
+def test_a_date_keeps_its_era_and_a_decade_its_suffix() -> None:
+    """公元前25年 is 25 BC: read as 25年 it names a year 2,050 years later; 1990年代 is a decade, not 1990."""
+    text = "该城于公元前25年建立，古代文明时期指公元前3500年到公元前1000年，1990年代以来日渐繁荣，2015年6月26日获评。"
+    assert [m.group() for m in typed_spans("date", text)] == ["公元前25年", "公元前3500年到公元前1000年", "1990年代",
+                                                              "2015年6月26日"]
