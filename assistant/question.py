@@ -60,6 +60,18 @@ class QuestionInfo:
     lang: Language = "zh"
 
 
+_BOUND_DUO = re.compile(r"(?:大|许|很|最|差不|众|诸)$")  # 大多高达: 多 is 大多's, no 多高
+
+
+def _find_wh(q: str, w: str) -> int:
+    """Where question word ``w`` first occurs in ``q``, not counting a 多 that ends a word
+    (大多, 许多, 最多: 山地大多高达海拔多少米 asks 多少, not 多高)."""
+    i = q.find(w)
+    while i > 0 and w.startswith("多") and _BOUND_DUO.search(q, 0, i):
+        i = q.find(w, i + 1)
+    return i
+
+
 def analyse(question: str) -> QuestionInfo:
     """Find the question word, the text around it and the expected answer type, in the
     question's simplified script (誰 is 谁, 哪裡 is 哪里: the pages are matched that way)."""
@@ -69,7 +81,7 @@ def analyse(question: str) -> QuestionInfo:
         q = q.replace(variant, common)
     wh, pos = "", -1
     for w in WH_WORDS:
-        i = q.find(w)
+        i = _find_wh(q, w)
         if i >= 0 and (pos < 0 or i < pos or (i == pos and len(w) > len(wh))):
             wh, pos = w, i
     left, right = (q[:pos], q[pos + len(wh):]) if pos >= 0 else (q, "")
@@ -129,7 +141,9 @@ def _is_followup(question: str) -> bool:
 
 # ----------------------------------------------------------------------------- alignment
 
-_NUM = r"(?:\d+(?:[.,．]\d+)*|[零〇一二两三四五六七八九十百千]+)"
+_CN_NUM = "[零〇一二两三四五六七八九十百千]+"
+_DIGITS = r"\d+(?:[.,．]\d+)*"
+_NUM = (rf"(?:{_CN_NUM}分之{_CN_NUM}|{_DIGITS}(?:\s*[/／：比]\s*{_DIGITS})?|{_CN_NUM})")  # 三分之一, 1/3, 1：7 and 1比3 are one value
 _LATIN_UNIT = r"\s?(?:km²|km2|km|m²|cm|mm|kg|mg|ml|GHz|MHz|Hz|kW|MW|GB|MB|TB|m)(?![A-Za-z])"  # 8848 m, 5 km²
 UNIT = (r"(?:个百分点|百分点|万亿|亿元|万元|千元|元|万人次|人次|万户|万个|万名|万人|万吨|万千瓦|" + "|".join(MEASURE_UNITS)
         + r"|公分|℃|[%％]|个|名|人|户|家|所|件|部|场|处|项|条|批次|批|种|类|座|辆|台|次|倍|天|小时|分钟|秒|年|月|日|岁|元|万|亿|套|"

@@ -185,9 +185,10 @@ def years_only(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]
 
 
 def _values(text: str) -> list[tuple[int, int]]:
-    """Where the numbers with their units and the dates written in digits are."""
+    """Where the numbers with their units and the dates written in digits are, and fractions
+    written in words (三分之一: as plain a value as 1/3)."""
     return [(m.start(), m.end()) for kind in ("number", "date") for m in typed_spans(kind, text)
-            if re.search(r"\d", m.group())]
+            if re.search(r"\d|分之", m.group())]
 
 
 def typed_candidates(kind: AnswerType, sentence: str) -> list[tuple[int, int]]:

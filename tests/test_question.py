@@ -71,3 +71,16 @@ def test_a_date_keeps_its_era_and_a_decade_its_suffix() -> None:
     text = "该城于公元前25年建立，古代文明时期指公元前3500年到公元前1000年，1990年代以来日渐繁荣，2015年6月26日获评。"
     assert [m.group() for m in typed_spans("date", text)] == ["公元前25年", "公元前3500年到公元前1000年", "1990年代",
                                                               "2015年6月26日"]
+
+
+def test_a_fraction_or_a_ratio_is_one_value() -> None:
+    """三分之一, 1/3, 1：7 and 1比3 are each one answer: read as 三 and 一 they say a different amount."""
+    text = "瘟疫消灭了三分之一的人口，俄国失去了1/3的土地，男女生比例约为1：7，巴西以1比3输球。"
+    assert [m.group() for m in typed_spans("number", text)] == ["三分之一", "1/3", "1：7", "1比3"]
+
+
+def test_a_question_word_is_not_read_inside_another_word() -> None:
+    """大多高达…多少米 asks 多少 (大多 is one word), 许多高校…哪一个 asks 哪一个; 多高 alone still asks a height."""
+    assert analyse("山地大多高达海拔多少米之上？").wh == "多少"
+    assert analyse("许多高校由于哪一个革命的破坏而迁出北京？").wh == "哪一个"
+    assert analyse("这座山有多高？").wh == "多高" and analyse("再过多久能到？").wh == "多久"
