@@ -118,6 +118,7 @@ _EN_MEASURE_OF = {"square": "area", "hectare": "area", "mu": "area", "kilometer"
                   "meter": "length", "metre": "length", "mile": "length", "ton": "weight", "tonne": "weight",
                   "kilogram": "weight", "liter": "volume", "litre": "volume"}
 HOW_LONG = re.compile(r"\bhow long\b", re.I)  # asks a length or a time (a duration), not a count of things
+HOW_LONG_ZH = re.compile(r"多久|多长的?时间|多少的?时间")  # asks how long something lasts (not 350元, not 一碗)
 _LONG = _value_in((*_MEASURES["length"], "个?月", "个?小时", "年", "周", "天", "日", "分钟", "秒"))  # a length or a time
 _ASKED_MEASURE = re.compile(rf"(?:多少|几)(?:万|亿|千|百)?({'|'.join(MEASURE_UNITS)})|"
                             rf"\bhow many ({'|'.join(_EN_MEASURE_OF)})s?\b", re.I)  # 占地多少亩: an area

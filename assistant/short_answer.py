@@ -22,6 +22,7 @@ from typing import Protocol
 from .answer_types import (
     COUNTED_UNIT,
     HOW_LONG,
+    HOW_LONG_ZH,
     POINTING,
     AnswerType,
     asked_unit,
@@ -162,6 +163,8 @@ def answer_spans(r: Reading) -> list[tuple[int, int]]:
                   if names_unit(m.group(), asked.group())] or values
     if kind == "year":
         spans = years_only(r.text, spans)
+    if kind == "number" and HOW_LONG_ZH.search(r.info.text):  # 花费多少时间: 两小时, not the fare's 350元
+        spans = [(s, e) for s, e in spans if states_long(r.text[s:e])] or spans
     if kind not in VALUE_TYPES or not values:
         return spans
     shaped = []

@@ -72,6 +72,14 @@ def test_a_year_question_gets_the_year_not_the_day(rankers: Rankers) -> None:
     assert short_answer(analyse("恆豐路橋在哪一年改建?"), spans, rankers.span) == "1986年4月25日至1987年6月25日"
 
 
+def test_a_how_long_question_gets_a_time_not_a_fare(rankers: Rankers) -> None:
+    sentence = "東引→南竿的交通船則是台馬輪，航程大約兩小時，票價新台幣350元。"
+    assert short_answer(analyse("搭台馬輪從南竿到東引區要花費多少時間？"), sentence, rankers.span) == "兩小時"
+    siege = "此次圍城超過半年，城中斗米千錢，一碗粥也難求。"
+    span = short_answer(analyse("此次圍城至少持續多久？"), siege, rankers.span)
+    assert span is not None and span.endswith("半年")  # not 一碗 nor 千錢
+
+
 def test_typed_questions_get_a_typed_span_others_the_learned_choice(rankers: Rankers) -> None:
     sentence = "本次导游大赛决赛参赛名额共120名，其中我市参赛名额20名。"
     assert short_answer(analyse("导游大赛决赛参赛名额共多少名？"), sentence, rankers.span) == "120名"
