@@ -147,7 +147,7 @@ _NUM = (rf"(?:{_CN_NUM}分之{_CN_NUM}|{_DIGITS}(?:\s*[/／：比]\s*{_DIGITS})?
 _LATIN_UNIT = r"\s?(?:km²|km2|km|m²|cm|mm|kg|mg|ml|GHz|MHz|Hz|kW|MW|GB|MB|TB|m)(?![A-Za-z])"  # 8848 m, 5 km²
 UNIT = (r"(?:个百分点|百分点|万亿|亿元|万元|千元|元|万人次|人次|万户|万个|万名|万人|万吨|万千瓦|" + "|".join(MEASURE_UNITS)
         + r"|公分|℃|[%％]|个|名|人|户|家|所|件|部|场|处|项|条|批次|批|种|类|座|辆|台|次|倍|天|小时|分钟|秒|年|月|日|岁|元|万|亿|套|"
-        r"间|张|册|届|期|只|头|株|份|篇|位|架|艘|枚|" + _LATIN_UNIT + ")")
+        r"间|张|册|届|期|只|头|株|份|篇|位|架|艘|枚|成(?![为立功果本员长就熟效交都了绩])|" + _LATIN_UNIT + ")")  # 六成: 60%
 _ABOUT = "[余多]"  # 1000余份, 30多家: an approximate count keeps its unit
 NUMBER_SPAN = re.compile(rf"(?<![A-Za-z\d.]){_NUM}(?:\s*(?:万|亿)?{UNIT}?\s*[—\-~至到]\s*{_NUM})?\s*(?:万|亿)?(?:{_ABOUT}?{UNIT})?"
                          r"(?![A-Za-z])")  # 5G and 3D are names, not counts

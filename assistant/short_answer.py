@@ -99,6 +99,8 @@ _STOP = re.compile(r"[，,。；;：:！？!?、（）()“”\"]")  # where an 
 _SENTENCE_TAIL = "。！？!?；; "
 _RATE = re.compile(r"率|占比|比重|比例|每")  # a number after these in its clause is a share or a rate
 _ITEM = re.compile(f"(?<![^{EDGE_PUNCT}])[{CN_NUMERALS}]+(?=是)")  # 十五是打造80个…: the item's number, no count
+_SHARE_ASKED = re.compile(r"\b(?:percentage|proportion|share|ratio|fraction|rate|per ?cent)\b", re.I)
+_SHARE = re.compile(r"[%％]|百分点|分之|成$|\d\s*[/／：:比]\s*\d")  # a share, a rate or a ratio
 _DAY_WITH_YEAR = re.compile(r"\s*((?:公元|西元)?前?\d{1,4}\s*年)\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?\s*")  # 2015年6月26日
 _ARTICLE = re.compile(f"一[{CLASSIFIERS}]")  # 一家刚建成的充电站: "a", not the count a "how many" asks for
 # a newspaper's dateline and bylines (本报讯, （记者丁亚琴）, 本报记者 王强 摄) say who wrote the story, not what
@@ -188,10 +190,10 @@ def years_only(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]
 
 
 def _values(text: str) -> list[tuple[int, int]]:
-    """Where the numbers with their units and the dates written in digits are, and fractions
-    written in words (三分之一: as plain a value as 1/3)."""
+    """Where the numbers with their units and the dates written in digits are, and shares
+    written in words (三分之一, 六成: as plain values as 1/3 and 60%)."""
     return [(m.start(), m.end()) for kind in ("number", "date") for m in typed_spans(kind, text)
-            if re.search(r"\d|分之", m.group())]
+            if re.search(r"\d|分之|成$", m.group())]
 
 
 def typed_candidates(kind: AnswerType, sentence: str) -> list[tuple[int, int]]:
@@ -231,6 +233,9 @@ def _foreign_short_answer(info: QuestionInfo, sentence: str,
                   and (timed or not re.search(r"(?:[年月日天周岁]|小时|分钟|秒)$", text[sp[0]:sp[1]]))
                   and (unit is None or in_unit(text[sp[0]:sp[1]], unit))]
         spans, clauses = [sp for sp, _ in counts], [c for _, c in counts]
+    if _SHARE_ASKED.search(info.text):  # "what share of job seekers": 六成 or 60%, not 1000余份
+        kept = [(sp, c) for sp, c in zip(spans, clauses) if _SHARE.search(text[sp[0]:sp[1]])]
+        spans, clauses = [sp for sp, _ in kept] or spans, [c for _, c in kept] or clauses
     if HOW_LONG.search(info.text):  # a length or a time, not 一台
         kept = [(sp, c) for sp, c in zip(spans, clauses) if states_long(text[sp[0]:sp[1]])]
         spans, clauses = [sp for sp, _ in kept], [c for _, c in kept]

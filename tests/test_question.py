@@ -84,3 +84,9 @@ def test_a_question_word_is_not_read_inside_another_word() -> None:
     assert analyse("山地大多高达海拔多少米之上？").wh == "多少"
     assert analyse("许多高校由于哪一个革命的破坏而迁出北京？").wh == "哪一个"
     assert analyse("这座山有多高？").wh == "多高" and analyse("再过多久能到？").wh == "多久"
+
+
+def test_a_share_in_tenths_is_a_value() -> None:
+    """六成 is 60%; 一成为 (one becomes) and 十五成为 are no shares."""
+    text = "女性求职者占比超六成，约占三成，3成以上，使其中之一成为，十五成为。"
+    assert [m.group() for m in typed_spans("number", text)] == ["六成", "三成", "3成", "一", "十五"]

@@ -80,6 +80,12 @@ def test_a_how_long_question_gets_a_time_not_a_fare(rankers: Rankers) -> None:
     assert span is not None and span.endswith("半年")  # not 一碗 nor 千錢
 
 
+def test_a_share_question_gets_the_share_in_either_language(rankers: Rankers) -> None:
+    sentence = "发放宣传资料及岗位手册1000余份，接待求职咨询500余人次，女性求职者占比超六成。"
+    assert short_answer(analyse("招聘活动中女性求职者占比多少？"), sentence, rankers.span) == "六成"
+    assert short_answer(analyse("What share of the job seekers were women?"), sentence, rankers.span) == "六成"
+
+
 def test_typed_questions_get_a_typed_span_others_the_learned_choice(rankers: Rankers) -> None:
     sentence = "本次导游大赛决赛参赛名额共120名，其中我市参赛名额20名。"
     assert short_answer(analyse("导游大赛决赛参赛名额共多少名？"), sentence, rankers.span) == "120名"
