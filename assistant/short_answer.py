@@ -99,7 +99,8 @@ _STOP = re.compile(r"[，,。；;：:！？!?、（）()“”\"]")  # where an 
 _SENTENCE_TAIL = "。！？!?；; "
 _RATE = re.compile(r"率|占比|比重|比例|每")  # a number after these in its clause is a share or a rate
 _ITEM = re.compile(f"(?<![^{EDGE_PUNCT}])[{CN_NUMERALS}]+(?=是)")  # 十五是打造80个…: the item's number, no count
-_SHARE_ASKED = re.compile(r"\b(?:percentage|proportion|share|ratio|fraction|rate|per ?cent)\b", re.I)
+_SHARE_ASKED = re.compile(r"\b(?:percent(?:age)?s?|per ?cent|proportions?|shares?|ratios?|fractions?|rates?|per)\b",
+                          re.I)  # asks a share or a rate: "what share", "how many per 100" (not operate, upper)
 _SHARE = re.compile(r"[%％]|百分点|分之|成$|\d\s*[/／：:比]\s*\d")  # a share, a rate or a ratio
 _DAY_WITH_YEAR = re.compile(r"\s*((?:公元|西元)?前?\d{1,4}\s*年)\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?\s*")  # 2015年6月26日
 _ARTICLE = re.compile(f"一[{CLASSIFIERS}]")  # 一家刚建成的充电站: "a", not the count a "how many" asks for
@@ -221,8 +222,7 @@ def _foreign_short_answer(info: QuestionInfo, sentence: str,
     if info.expects == "year":
         spans = years_only(text, spans)
     clauses = [next((m for m in CLAUSE.finditer(text) if m.start() <= s < m.end()), None) for s, _ in spans]
-    if re.search(r"\bhow many\b", info.text, re.I) and not re.search(r"percent|rate|share|proportion|ratio|per\b",
-                                                                     info.text, re.I):
+    if re.search(r"\bhow many\b", info.text, re.I) and not _SHARE_ASKED.search(info.text):
         timed = re.search(r"\bhow many (?:years|months|weeks|days|hours|minutes|seconds)\b", info.text, re.I)
         unit = asked_unit(info.text)  # how many students: a count of people (27万名), not of schools
         sums = re.search(r"yuan|dollars?|rmb|money", info.text, re.I)
